@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, mapped in one place (DESIGN.md).
+const (
+	exitOK            = 0
+	exitError         = 1
+	exitUsage         = 2
+	exitThreshold     = 3
+	exitFunctionError = 4
+)
+
+// usageError marks a mistake in how a command was called (exit code 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// exitCodeError carries a specific exit code with its message.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e *exitCodeError) Error() string { return e.err.Error() }
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var ue *usageError
+	var ce *exitCodeError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ce):
+		return ce.code
+	case errors.As(err, &ue):
+		return exitUsage
+	default:
+		return exitError
+	}
+}
+
+// GlobalOptions are the flags every command shares.
+type GlobalOptions struct {
+	// ConfigPath is --config; empty means lambench.toml in the current
+	// directory or its nearest parent.
+	ConfigPath string
+}
+
+// run executes lambench with args and returns the process exit code.
+func run(ctx context.Context, args []string, io *IOStreams) int {
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(io.ErrOut, "lambench:", err)
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(io.ErrOut, "Run 'lambench --help' for usage.")
+		}
+	}
+	return exitCode(err)
+}
+
+func newRootCmd(io *IOStreams) *cobra.Command {
+	g := &GlobalOptions{}
+	root := &cobra.Command{
+		Use:   "lambench",
+		Short: "A terminal workbench and load tester for AWS Lambda functions",
+		Long: `lambench lists, invokes and load-tests AWS Lambda functions, on AWS or on
+its built-in local Lambda, which runs real function code over the real
+Lambda Runtime API (cold starts, warm reuse, concurrency limits, timeouts).
+
+Start the local Lambda with its demo functions:
+  lambench serve
+then point any AWS client at it, e.g.
+  aws lambda invoke --endpoint-url http://127.0.0.1:9001 --function-name hello out.json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       versionString(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &usageError{fmt.Errorf("unknown command %q", args[0])}
+			}
+			return cmd.Help()
+		},
+	}
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.PersistentFlags().StringVar(&g.ConfigPath, "config", "", "configuration file (default: lambench.toml in this directory or the nearest parent)")
+	root.SetVersionTemplate("{{.Version}}\n")
+
+	root.AddCommand(newServeCmd(io, g, nil))
+	root.AddCommand(newVersionCmd(io))
+	return root
+}

@@ -1,0 +1,522 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/lambench/lambench/emulator/demo"
+)
+
+// Runtime API limits.
+const (
+	// MaxResponseBytes is the largest response or error body a runtime may
+	// post: 6 MiB plus 100 bytes, as on AWS.
+	MaxResponseBytes = 6<<20 + 100
+	// DefaultInitTimeout bounds the init phase, as AWS does for on-demand functions.
+	DefaultInitTimeout = 10 * time.Second
+)
+
+// envState is the state of an execution environment. The scheduler moves
+// an environment between states in one place (scheduler.go), under its lock.
+type envState int
+
+const (
+	stateInitializing envState = iota // process started, no GET /next yet
+	stateIdle                         // waiting in GET /next, in its function's warm pool
+	stateBusy                         // handling an invocation
+	stateDead                         // stopped or exited; never used again
+)
+
+func (s envState) String() string {
+	return [...]string{"initializing", "idle", "busy", "dead"}[s]
+}
+
+// environment is one execution environment: a function process, its own
+// Runtime API endpoint on loopback and its log stream.
+type environment struct {
+	id         string // 32 hex digits, the tail of the log stream name
+	srv        *Server
+	fn         *function
+	cfg        Function // the configuration the process was started with
+	streamName string
+	stream     *logStream
+
+	// Scheduler state, guarded by srv.sched.mu.
+	state      envState
+	lastUsed   time.Time
+	unreserved bool // counted in the account's unreserved concurrency
+	generation int  // the function's configuration generation it runs
+
+	pid       int
+	cmd       *exec.Cmd
+	startedAt time.Time
+	httpSrv   *http.Server
+	capture   *capture
+
+	work       chan *invocation // hands an invocation to the waiting GET /next
+	ready      chan struct{}    // closed at the first GET /next: init is over
+	initFailed chan struct{}    // closed when the runtime posts /runtime/init/error
+	exited     chan struct{}    // closed once the process has been reaped
+	stopped    chan struct{}    // closed when the environment is being killed
+	killOnce   sync.Once
+	failOnce   sync.Once
+
+	mu          sync.Mutex
+	cur         *invocation
+	readyAt     time.Time
+	initErrBody []byte
+	initErrType string
+	exitErr     error
+	exitPeak    int64
+
+	tail *tailBuffer // the current invocation's tail; guarded by capture.mu
+}
+
+// newEnvironment is called by the scheduler with its lock held.
+func newEnvironment(s *Server, fn *function) *environment {
+	id := randomHex(16)
+	cfg := fn.config()
+	e := &environment{
+		id:         id,
+		srv:        s,
+		fn:         fn,
+		cfg:        cfg,
+		streamName: time.Now().UTC().Format("2006/01/02") + "/[$LATEST]" + id,
+		work:       make(chan *invocation),
+		ready:      make(chan struct{}),
+		initFailed: make(chan struct{}),
+		exited:     make(chan struct{}),
+		stopped:    make(chan struct{}),
+		generation: fn.generation,
+	}
+	return e
+}
+
+// start launches the process and its Runtime API endpoint. The environment
+// must already be counted by the scheduler; on error it is dead.
+func (e *environment) start() error {
+	s := e.srv
+	e.stream = s.logs.stream(logGroupName(e.cfg.Name), e.streamName)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	e.capture, err = newCapture(pr, s.opts.maxLineBytes, e.emitLine)
+	if err != nil {
+		pr.Close()
+		pw.Close()
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		pr.Close()
+		pw.Close()
+		return fmt.Errorf("listen for the Runtime API: %w", err)
+	}
+	e.httpSrv = &http.Server{
+		Handler:           e.routes(),
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	path, args, dir, extra := e.process()
+	cmd := exec.Command(path, args...)
+	cmd.Args[0] = filepath.Base(path)
+	if e.cfg.Code != "" && strings.HasPrefix(e.cfg.Code, BuiltinPrefix) {
+		cmd.Args[0] = "bootstrap"
+	}
+	cmd.Dir = dir
+	cmd.Env = e.environ(ln.Addr().String(), dir, extra)
+	cmd.Stdout, cmd.Stderr = pw, pw
+	cmd.SysProcAttr = procAttr()
+	e.cmd = cmd
+
+	if !s.sched.track(e) {
+		ln.Close()
+		pr.Close()
+		pw.Close()
+		return errShuttingDown
+	}
+	go e.capture.run()
+	go func() { _ = e.httpSrv.Serve(ln) }()
+	e.startedAt = time.Now()
+	err = cmd.Start()
+	pw.Close()
+	if err != nil {
+		e.mu.Lock()
+		e.exitErr = err
+		e.mu.Unlock()
+		close(e.exited)
+		go e.supervise(false)
+		return err
+	}
+	e.pid = cmd.Process.Pid
+	go e.supervise(true)
+	return nil
+}
+
+// process returns what to execute for the function: path, arguments,
+// working directory (LAMBDA_TASK_ROOT) and extra environment.
+func (e *environment) process() (path string, args []string, dir string, extra []string) {
+	cfg := e.cfg
+	switch {
+	case len(cfg.Command) > 0:
+		dir = cfg.Code
+		if dir == "" {
+			dir = e.srv.opts.workDir
+		}
+		return cfg.Command[0], cfg.Command[1:], dir, nil
+	case strings.HasPrefix(cfg.Code, BuiltinPrefix):
+		exe := e.srv.opts.demoExecutable
+		return exe, nil, filepath.Dir(exe), []string{demo.EnvVar + "=" + strings.TrimPrefix(cfg.Code, BuiltinPrefix)}
+	default:
+		return filepath.Join(cfg.Code, "bootstrap"), nil, cfg.Code, nil
+	}
+}
+
+// environ is the process environment: Lambda's reserved variables, the
+// function's own, and nothing else of lambench's.
+func (e *environment) environ(runtimeAPI, taskRoot string, extra []string) []string {
+	cfg, o := e.cfg, e.srv.opts
+	env := []string{
+		"AWS_LAMBDA_RUNTIME_API=" + runtimeAPI,
+		"_HANDLER=" + cfg.Handler,
+		"LAMBDA_TASK_ROOT=" + taskRoot,
+		"LAMBDA_RUNTIME_DIR=" + taskRoot,
+		"AWS_LAMBDA_FUNCTION_NAME=" + cfg.Name,
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(cfg.MemoryMB),
+		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+		"AWS_LAMBDA_LOG_GROUP_NAME=" + logGroupName(cfg.Name),
+		"AWS_LAMBDA_LOG_STREAM_NAME=" + e.streamName,
+		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_REGION=" + o.region,
+		"AWS_DEFAULT_REGION=" + o.region,
+		"AWS_EXECUTION_ENV=AWS_Lambda_" + cfg.Runtime,
+		"TZ=:UTC",
+		"LANG=en_US.UTF-8",
+		"PATH=" + o.path,
+		ownerEnvVar + "=" + e.srv.owner,
+	}
+	env = append(env, extra...)
+	for k, v := range cfg.Environment {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// supervise owns the process: it reaps it, then stops the Runtime API and
+// the log capture and tells the scheduler the environment is gone.
+func (e *environment) supervise(started bool) {
+	defer e.srv.envs.Done()
+	if started {
+		err := e.cmd.Wait()
+		var peak int64
+		if st := e.cmd.ProcessState; st != nil {
+			ru, _ := st.SysUsage().(*syscall.Rusage)
+			peak = rusagePeak(ru)
+		}
+		e.mu.Lock()
+		e.exitErr, e.exitPeak = err, peak
+		e.mu.Unlock()
+		close(e.exited)
+		killGroup(e.pid) // whatever the process started dies with it
+	}
+	e.kill()
+	e.srv.sched.retire(e)
+	_ = e.httpSrv.Close()
+	e.capture.close(time.Second)
+	e.srv.sched.untrack(e)
+}
+
+// kill stops the environment: the whole process group gets SIGKILL, as
+// Lambda does. Safe to call more than once, and before start.
+func (e *environment) kill() {
+	e.killOnce.Do(func() {
+		close(e.stopped)
+		killGroup(e.pid)
+	})
+}
+
+// emitLine stores one log line; capture calls it with its lock held.
+func (e *environment) emitLine(line string, at time.Time) {
+	e.srv.logs.append(e.stream, at, line)
+	if e.tail != nil {
+		e.tail.add(line)
+	}
+}
+
+// platformLines writes Lambda's own lines after everything the process has
+// printed so far, and switches the tail they also go to.
+func (e *environment) platformLines(tail *tailBuffer, lines ...string) {
+	e.capture.locked(func() {
+		if tail != nil {
+			e.tail = tail
+		}
+		now := time.Now()
+		for _, l := range lines {
+			e.emitLine(l, now)
+		}
+	})
+}
+
+func (e *environment) detachTail() {
+	e.capture.locked(func() { e.tail = nil })
+}
+
+// memoryUsedMB is Max Memory Used: the process's peak resident memory so far.
+func (e *environment) memoryUsedMB() int {
+	var peak int64
+	select {
+	case <-e.exited:
+		e.mu.Lock()
+		peak = e.exitPeak
+		e.mu.Unlock()
+	default:
+		peak = peakRSS(e.pid)
+	}
+	return int((peak + 1<<20 - 1) >> 20)
+}
+
+// exitMessage describes how the process ended, as Lambda words it.
+func (e *environment) exitMessage() string {
+	e.mu.Lock()
+	err := e.exitErr
+	e.mu.Unlock()
+	if err == nil {
+		return "Runtime exited without providing a reason"
+	}
+	if _, ok := err.(*exec.ExitError); ok {
+		return "Runtime exited with error: " + err.Error()
+	}
+	return err.Error()
+}
+
+// --- Runtime API ---
+
+func (e *environment) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", e.handleNext)
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", e.handleResponse)
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", e.handleError)
+	mux.HandleFunc("POST /2018-06-01/runtime/init/error", e.handleInitError)
+	return mux
+}
+
+func runtimeError(w http.ResponseWriter, status int, errType, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"errorMessage": msg, "errorType": errType})
+}
+
+func accepted(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusAccepted)
+	_, _ = io.WriteString(w, `{"status":"OK"}`)
+}
+
+// handleNext is GET /next: it completes the invocation in progress (a
+// runtime signals it is done by asking for the next event), marks the end
+// of init on the first call, then waits for work.
+func (e *environment) handleNext(w http.ResponseWriter, r *http.Request) {
+	now := time.Now()
+	e.mu.Lock()
+	if inv := e.cur; inv != nil {
+		if inv.phase == phaseDelivered {
+			e.mu.Unlock()
+			runtimeError(w, http.StatusForbidden, "InvalidStateTransition",
+				"Transition from Invoking to Ready is not allowed: post a response or an error for "+inv.id+" first")
+			return
+		}
+		inv.complete(now)
+		e.cur = nil
+	}
+	first := e.readyAt.IsZero()
+	if first {
+		e.readyAt = now
+	}
+	e.mu.Unlock()
+	if first {
+		close(e.ready)
+	}
+
+	var inv *invocation
+	select {
+	case inv = <-e.work:
+	case <-e.stopped:
+		panic(http.ErrAbortHandler)
+	case <-r.Context().Done():
+		// The runtime hung up while waiting: it can no longer be given work.
+		e.kill()
+		return
+	}
+	e.platformLines(&inv.tail, "START RequestId: "+inv.id+" Version: $LATEST")
+	e.mu.Lock()
+	e.cur = inv
+	inv.phase = phaseDelivered
+	e.mu.Unlock()
+
+	h := w.Header()
+	h["Lambda-Runtime-Aws-Request-Id"] = []string{inv.id}
+	h["Lambda-Runtime-Deadline-Ms"] = []string{strconv.FormatInt(inv.deadline.UnixMilli(), 10)}
+	h["Lambda-Runtime-Invoked-Function-Arn"] = []string{inv.invokedARN}
+	h["Lambda-Runtime-Trace-Id"] = []string{inv.traceID}
+	if inv.clientContext != "" {
+		h["Lambda-Runtime-Client-Context"] = []string{inv.clientContext}
+	}
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{strconv.Itoa(len(inv.payload))}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(inv.payload)
+}
+
+// current returns the invocation a response or error is posted for, or
+// writes the Runtime API's error.
+func (e *environment) current(w http.ResponseWriter, id string) *invocation {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	inv := e.cur
+	if inv == nil || inv.id != id {
+		runtimeError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID: "+id)
+		return nil
+	}
+	if inv.phase != phaseDelivered {
+		runtimeError(w, http.StatusForbidden, "InvalidStateTransition", "Invocation "+id+" already has a response")
+		return nil
+	}
+	return inv
+}
+
+// readBody reads a response or error body up to MaxResponseBytes, counting
+// bytes: aws-lambda-go sends every body chunked, without a length.
+func readBody(r *http.Request) (body []byte, tooLarge bool, err error) {
+	if r.ContentLength > MaxResponseBytes {
+		return nil, true, nil
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, MaxResponseBytes+1))
+	if len(body) > MaxResponseBytes {
+		return nil, true, nil
+	}
+	return body, false, err
+}
+
+var errorTypeRE = regexp.MustCompile(`^(Runtime|Function)\.[A-Z][a-zA-Z]+$`)
+
+func headerErrorType(h http.Header) string {
+	t := h.Get("Lambda-Runtime-Function-Error-Type")
+	if t == "" {
+		return ""
+	}
+	if !errorTypeRE.MatchString(t) {
+		return "Runtime.Unknown"
+	}
+	return t
+}
+
+func (e *environment) handleResponse(w http.ResponseWriter, r *http.Request) {
+	e.post(w, r, false)
+}
+
+func (e *environment) handleError(w http.ResponseWriter, r *http.Request) {
+	e.post(w, r, true)
+}
+
+// post records a response (or, with isError, an error) for the current
+// invocation. The invocation completes at the runtime's next GET /next, or
+// when the process exits.
+func (e *environment) post(w http.ResponseWriter, r *http.Request, isError bool) {
+	id := r.PathValue("id")
+	if e.current(w, id) == nil {
+		return
+	}
+	body, tooLarge, err := readBody(r)
+	if err != nil {
+		runtimeError(w, http.StatusBadRequest, "InvalidRequest", "reading the body: "+err.Error())
+		return
+	}
+	e.mu.Lock()
+	inv := e.cur
+	if inv == nil || inv.id != id || inv.phase != phaseDelivered {
+		e.mu.Unlock()
+		runtimeError(w, http.StatusForbidden, "InvalidStateTransition", "Invocation "+id+" already has a response")
+		return
+	}
+	switch {
+	case tooLarge:
+		inv.fail("Function.ResponseSizeTooLarge", responseTooLargeBody())
+		e.mu.Unlock()
+		runtimeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+			fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxResponseBytes))
+		return
+	case isError:
+		t := headerErrorType(r.Header)
+		if t == "" {
+			t = errorTypeOf(body)
+		}
+		inv.fail(t, body)
+	case r.Trailer.Get("Lambda-Runtime-Function-Error-Type") != "":
+		// The body failed while being written: the error came in trailers.
+		b, _ := base64.StdEncoding.DecodeString(r.Trailer.Get("Lambda-Runtime-Function-Error-Body"))
+		inv.fail(headerErrorType(r.Trailer), b)
+	default:
+		inv.respond(body)
+	}
+	e.mu.Unlock()
+	accepted(w)
+}
+
+func responseTooLargeBody() []byte {
+	b, _ := json.Marshal(map[string]string{
+		"errorType":    "Function.ResponseSizeTooLarge",
+		"errorMessage": fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", MaxResponseBytes),
+	})
+	return b
+}
+
+// errorTypeOf reads errorType from an error body, for the REPORT line.
+func errorTypeOf(body []byte) string {
+	var v struct {
+		ErrorType string `json:"errorType"`
+	}
+	if json.Unmarshal(body, &v) == nil && v.ErrorType != "" {
+		return v.ErrorType
+	}
+	return "Runtime.Unknown"
+}
+
+func (e *environment) handleInitError(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	initDone := !e.readyAt.IsZero()
+	e.mu.Unlock()
+	if initDone {
+		runtimeError(w, http.StatusForbidden, "InvalidStateTransition", "Init has already completed")
+		return
+	}
+	body, tooLarge, err := readBody(r)
+	if err != nil || tooLarge {
+		body = nil
+	}
+	t := headerErrorType(r.Header)
+	if t == "" {
+		t = errorTypeOf(body)
+	}
+	e.failOnce.Do(func() {
+		e.mu.Lock()
+		e.initErrBody, e.initErrType = body, t
+		e.mu.Unlock()
+		close(e.initFailed)
+	})
+	accepted(w)
+}

@@ -1,0 +1,215 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lambench/lambench/emulator/demo"
+)
+
+// Limits and defaults of a function's configuration, as on AWS Lambda.
+const (
+	DefaultMemoryMB = 128
+	MinMemoryMB     = 128
+	MaxMemoryMB     = 10240
+	DefaultTimeout  = 3 * time.Second
+	MaxTimeout      = 900 * time.Second
+	DefaultRuntime  = "provided.al2023"
+
+	// BuiltinPrefix marks Code that names a demo function compiled into
+	// the lambench binary, e.g. "builtin:hello".
+	BuiltinPrefix = "builtin:"
+)
+
+// Runtimes lists the runtime identifiers the local Lambda can run.
+var Runtimes = []string{"provided.al2023", "provided.al2"}
+
+// Function is the configuration of one function served by the local Lambda.
+// Exactly one of Code (a directory holding an executable `bootstrap`, or
+// "builtin:NAME") and Command says what to run; with Command, Code may name
+// the working directory.
+type Function struct {
+	// Name is the function name: letters, digits, hyphens and underscores, at most 64.
+	Name string
+	// Runtime is the Lambda runtime identifier; DefaultRuntime when empty.
+	Runtime string
+	// Handler is passed to the process as _HANDLER. Custom runtimes may ignore it.
+	Handler string
+	// Code is a directory holding an executable named bootstrap, or
+	// BuiltinPrefix followed by the name of a demo function.
+	Code string
+	// Command is the process to run instead of Code's bootstrap: an
+	// executable and its arguments.
+	Command []string
+	// MemoryMB is the memory size in MB (128 to 10,240); DefaultMemoryMB when zero.
+	MemoryMB int
+	// Timeout bounds one invocation (whole seconds, 1 s to 900 s); DefaultTimeout when zero.
+	Timeout time.Duration
+	// Environment holds the function's own environment variables.
+	Environment map[string]string
+	// ReservedConcurrency caps the function's concurrent executions and
+	// reserves them out of the account's pool; nil means unreserved.
+	ReservedConcurrency *int
+	// Description is free text shown in the function's configuration.
+	Description string
+	// Architecture is x86_64 or arm64; the machine's when empty.
+	Architecture string
+}
+
+// FieldError reports an invalid field of a Function. Field is the
+// configuration key (as in lambench.toml: name, code, memory, ...) so that
+// callers can point at the place it was written.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+var (
+	functionNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
+	envNameRE      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
+)
+
+// reservedEnv are the variables the local Lambda sets itself; like AWS, a
+// function may not override them.
+var reservedEnv = []string{
+	"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+	"AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+	"AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+	"AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "AWS_LAMBDA_MAX_CONCURRENCY",
+	demo.EnvVar, ownerEnvVar,
+}
+
+// withDefaults returns f with empty fields filled in.
+func (f Function) withDefaults() Function {
+	if f.Runtime == "" {
+		f.Runtime = DefaultRuntime
+	}
+	if f.Handler == "" {
+		f.Handler = "bootstrap"
+	}
+	if f.MemoryMB == 0 {
+		f.MemoryMB = DefaultMemoryMB
+	}
+	if f.Timeout == 0 {
+		f.Timeout = DefaultTimeout
+	}
+	if f.Architecture == "" {
+		f.Architecture = machineArchitecture()
+	}
+	return f
+}
+
+// Validate checks f as the local Lambda would before serving it. Errors are
+// *FieldError values naming the offending key.
+func (f Function) Validate() error {
+	f = f.withDefaults()
+	fe := func(field, format string, args ...any) error {
+		return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
+	}
+	if !functionNameRE.MatchString(f.Name) {
+		return fe("name", "%q is not a valid function name (1 to 64 letters, digits, hyphens or underscores)", f.Name)
+	}
+	if !slices.Contains(Runtimes, f.Runtime) {
+		return fe("runtime", "unknown runtime %q (valid: %s)", f.Runtime, strings.Join(Runtimes, ", "))
+	}
+	if f.MemoryMB < MinMemoryMB || f.MemoryMB > MaxMemoryMB {
+		return fe("memory", "%d MB is outside %d to %d MB", f.MemoryMB, MinMemoryMB, MaxMemoryMB)
+	}
+	if f.Timeout < time.Second || f.Timeout > MaxTimeout || f.Timeout%time.Second != 0 {
+		return fe("timeout", "%v must be whole seconds from 1 to 900", f.Timeout)
+	}
+	if f.ReservedConcurrency != nil && *f.ReservedConcurrency < 0 {
+		return fe("reserved_concurrency", "%d must not be negative", *f.ReservedConcurrency)
+	}
+	if f.Architecture != "x86_64" && f.Architecture != "arm64" {
+		return fe("architecture", "unknown architecture %q (valid: x86_64, arm64)", f.Architecture)
+	}
+	for k := range f.Environment {
+		if !envNameRE.MatchString(k) {
+			return fe("environment", "%q is not a valid variable name", k)
+		}
+		if slices.Contains(reservedEnv, k) {
+			return fe("environment", "%s is reserved by Lambda and cannot be set", k)
+		}
+	}
+	switch {
+	case len(f.Command) > 0:
+		if strings.HasPrefix(f.Code, BuiltinPrefix) {
+			return fe("command", "set either command or a builtin code, not both")
+		}
+		if f.Code != "" {
+			if err := isDir(f.Code); err != nil {
+				return fe("code", "%v", err)
+			}
+		}
+	case strings.HasPrefix(f.Code, BuiltinPrefix):
+		name := strings.TrimPrefix(f.Code, BuiltinPrefix)
+		if _, ok := demo.Lookup(name); !ok {
+			return fe("code", "unknown builtin %q (valid: %s)", name, strings.Join(demo.Names(), ", "))
+		}
+	case f.Code == "":
+		return fe("code", "missing: set code to a directory holding bootstrap, to builtin:NAME, or set command")
+	default:
+		if err := isDir(f.Code); err != nil {
+			return fe("code", "%v", err)
+		}
+		bootstrap := filepath.Join(f.Code, "bootstrap")
+		st, err := os.Stat(bootstrap)
+		if err != nil {
+			return fe("code", "%s has no bootstrap: a provided runtime runs the executable CODE/bootstrap", f.Code)
+		}
+		if st.Mode()&0o111 == 0 {
+			return fe("code", "%s is not executable (chmod +x it)", bootstrap)
+		}
+	}
+	return nil
+}
+
+func isDir(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("code directory %s does not exist", path)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", path)
+	}
+	return nil
+}
+
+func machineArchitecture() string {
+	if runtime.GOARCH == "arm64" {
+		return "arm64"
+	}
+	return "x86_64"
+}
+
+// DemoFunctions returns the demo functions compiled into the lambench
+// binary with their default settings: what the local Lambda serves when it
+// is given no functions.
+func DemoFunctions() []Function {
+	var fs []Function
+	for _, name := range demo.Names() {
+		d, _ := demo.Lookup(name)
+		fs = append(fs, Function{
+			Name:        name,
+			Code:        BuiltinPrefix + name,
+			MemoryMB:    DefaultMemoryMB,
+			Timeout:     d.Timeout,
+			Description: d.Description,
+		})
+	}
+	return fs
+}
+
+// errUnknownFunction is wrapped by lookups that find no function.
+var errUnknownFunction = errors.New("function not found")

@@ -1,0 +1,479 @@
+package emulator
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Invoke API limits and values.
+const (
+	// MaxSyncPayload is the largest request payload of a synchronous invoke.
+	MaxSyncPayload = 6291456
+	// maxClientContext is the largest X-Amz-Client-Context (base64) accepted.
+	maxClientContext = 3583
+
+	InvocationRequestResponse = "RequestResponse"
+	InvocationEvent           = "Event"
+	InvocationDryRun          = "DryRun"
+	LogTypeNone               = "None"
+	LogTypeTail               = "Tail"
+
+	latestVersion = "$LATEST"
+)
+
+var errShuttingDown = errors.New("the local Lambda is shutting down")
+
+// InvokeInput is one Invoke call, as the Invoke API receives it.
+type InvokeInput struct {
+	// FunctionName is a name, an ARN or a partial ARN (ACCOUNT:function:NAME),
+	// optionally followed by :$LATEST.
+	FunctionName string
+	// Qualifier is empty or $LATEST (the local Lambda has no versions or aliases).
+	Qualifier string
+	// InvocationType is RequestResponse (the default) or DryRun.
+	InvocationType string
+	// LogType is None (the default) or Tail.
+	LogType string
+	// ClientContext is the base64 JSON of X-Amz-Client-Context.
+	ClientContext string
+	// Payload is the event; empty means {}.
+	Payload []byte
+}
+
+// InvokeOutput is the result of a synchronous invoke.
+type InvokeOutput struct {
+	// StatusCode is 200 for RequestResponse and 204 for DryRun.
+	StatusCode int
+	// RequestID identifies the invocation (and its START/END/REPORT lines).
+	RequestID string
+	// Payload is the function's response, or its error when FunctionError is set.
+	Payload []byte
+	// FunctionError is "Unhandled" when the function failed.
+	FunctionError string
+	// LogResult is the last 4 KB of the invocation's log when LogType was
+	// Tail; plain text (the HTTP API sends it base64-encoded).
+	LogResult []byte
+	// ExecutedVersion is always $LATEST.
+	ExecutedVersion string
+	// Report holds the figures of the REPORT line.
+	Report Report
+}
+
+// Report holds the figures of a REPORT log line.
+type Report struct {
+	// RequestID is the invocation's request id.
+	RequestID string
+	// Duration is the time from handing the event to the runtime until it
+	// was done (or the timeout).
+	Duration time.Duration
+	// BilledDuration is Duration plus, on a cold start, InitDuration,
+	// rounded up to the millisecond.
+	BilledDuration time.Duration
+	// MemorySizeMB is the configured memory size.
+	MemorySizeMB int
+	// MaxMemoryUsedMB is the environment's peak memory so far, measured.
+	MaxMemoryUsedMB int
+	// InitDuration is the time from starting the process to its first
+	// GET /next; zero on a warm start.
+	InitDuration time.Duration
+	// Cold reports whether this invocation started a new environment.
+	Cold bool
+	// Status is empty on success, or "timeout" or "error" when Lambda ended it.
+	Status string
+	// ErrorType is set with Status "error", e.g. Runtime.ExitError.
+	ErrorType string
+}
+
+// String formats r as Lambda's REPORT line.
+func (r Report) String() string {
+	var b strings.Builder
+	b.WriteString("REPORT RequestId: ")
+	b.WriteString(r.RequestID)
+	fmt.Fprintf(&b, "\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
+		ms(r.Duration), r.BilledDuration.Milliseconds(), r.MemorySizeMB, r.MaxMemoryUsedMB)
+	if r.Cold {
+		fmt.Fprintf(&b, "Init Duration: %.2f ms\t", ms(r.InitDuration))
+	}
+	if r.Status != "" {
+		b.WriteString("Status: " + r.Status + "\t")
+	}
+	if r.ErrorType != "" {
+		b.WriteString("Error Type: " + r.ErrorType + "\t")
+	}
+	return b.String()
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// billed rounds up to the millisecond, as Lambda bills.
+func billed(d time.Duration) time.Duration {
+	return time.Duration(math.Ceil(ms(d))) * time.Millisecond
+}
+
+type invPhase int
+
+const (
+	phasePending   invPhase = iota // not yet handed to the runtime
+	phaseDelivered                 // the runtime has the event
+	phaseResponded                 // a response was posted
+	phaseFailed                    // an error was posted (or the response was too large)
+	phaseComplete                  // the runtime asked for the next event
+)
+
+// invocation is one event on its way through an environment. Its phase and
+// results are guarded by the environment's mu.
+type invocation struct {
+	id            string
+	payload       []byte
+	clientContext string
+	traceID       string
+	invokedARN    string
+	start         time.Time
+	deadline      time.Time
+
+	phase    invPhase
+	response []byte
+	errBody  []byte
+	errType  string
+	end      time.Time
+	done     chan struct{}
+
+	tail tailBuffer // guarded by the environment's capture lock
+}
+
+func (inv *invocation) respond(body []byte) {
+	inv.response, inv.phase = body, phaseResponded
+}
+
+func (inv *invocation) fail(errType string, body []byte) {
+	inv.errType, inv.errBody, inv.phase = errType, body, phaseFailed
+}
+
+// complete marks the runtime done with the invocation.
+func (inv *invocation) complete(at time.Time) {
+	inv.end = at
+	inv.phase = phaseComplete
+	close(inv.done)
+}
+
+// outcome is what running an invocation in an environment produced.
+type outcome struct {
+	payload   []byte
+	funcError bool
+	report    Report
+	reusable  bool // the environment can serve again
+	retry     bool // the event never reached the function: use another environment
+}
+
+// Invoke runs a synchronous invocation (or a DryRun). Service errors are
+// *APIError values; a function's own failure is not an error but an
+// output with FunctionError set.
+func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, error) {
+	name, arn, err := s.resolveName(in.FunctionName, in.Qualifier)
+	if err != nil {
+		return nil, err
+	}
+	fn := s.function(name)
+	if fn == nil {
+		return nil, errNotFound(arn)
+	}
+	typ := in.InvocationType
+	if typ == "" {
+		typ = InvocationRequestResponse
+	}
+	switch typ {
+	case InvocationRequestResponse:
+	case InvocationDryRun:
+		return &InvokeOutput{StatusCode: 204, RequestID: newRequestID(), ExecutedVersion: latestVersion}, nil
+	case InvocationEvent:
+		return nil, errInvalidParameter("InvocationType Event is not supported by this local Lambda yet; use RequestResponse")
+	default:
+		return nil, errInvalidParameter("1 validation error detected: Value '%s' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", typ)
+	}
+	if in.LogType != "" && in.LogType != LogTypeNone && in.LogType != LogTypeTail {
+		return nil, errInvalidParameter("1 validation error detected: Value '%s' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]", in.LogType)
+	}
+	payload := in.Payload
+	if len(payload) > MaxSyncPayload {
+		return nil, errRequestTooLarge()
+	}
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	} else if !json.Valid(payload) {
+		var v json.RawMessage
+		err := json.Unmarshal(payload, &v)
+		return nil, errInvalidContent("Could not parse request body into json: %v", err)
+	}
+	clientContext, err := decodeClientContext(in.ClientContext)
+	if err != nil {
+		return nil, err
+	}
+	invokedARN := arn
+	if !strings.HasPrefix(in.FunctionName, "arn:") {
+		invokedARN = s.functionARN(name)
+	}
+
+	inv := &invocation{
+		id:            newRequestID(),
+		payload:       payload,
+		clientContext: clientContext,
+		traceID:       newTraceID(),
+		invokedARN:    invokedARN,
+	}
+	for attempt := 0; ; attempt++ {
+		env, cold, err := s.sched.acquire(fn)
+		if err != nil {
+			return nil, err
+		}
+		if cold {
+			// A cold invocation's tail starts with what init printed.
+			env.tail = &inv.tail
+			if err := env.start(); err != nil && !errors.Is(err, errShuttingDown) {
+				s.opts.logger.Warn("start function process", "function", fn.name, "error", err)
+			}
+		}
+		out := env.run(inv, cold)
+		s.sched.release(env, out.reusable)
+		if s.sched.isClosing() && !out.reusable {
+			return nil, errService("%v", errShuttingDown)
+		}
+		if out.retry && attempt < 3 {
+			inv.done = nil
+			continue
+		}
+		res := &InvokeOutput{
+			StatusCode:      200,
+			RequestID:       inv.id,
+			Payload:         out.payload,
+			ExecutedVersion: latestVersion,
+			Report:          out.report,
+		}
+		if out.funcError {
+			res.FunctionError = "Unhandled"
+		}
+		if in.LogType == LogTypeTail {
+			res.LogResult = append([]byte(nil), inv.tail.bytes()...)
+		}
+		return res, nil
+	}
+}
+
+// run hands inv to the environment and waits for the outcome: a response,
+// a function error, a timeout, the process exiting, or init failing.
+func (e *environment) run(inv *invocation, cold bool) outcome {
+	cfg := e.cfg
+	inv.done = make(chan struct{})
+	if cold {
+		initTimer := time.NewTimer(e.srv.opts.initTimeout)
+		defer initTimer.Stop()
+		select {
+		case <-e.ready:
+		case <-e.initFailed:
+			e.kill()
+			<-e.exited
+			e.mu.Lock()
+			body, t := e.initErrBody, e.initErrType
+			e.mu.Unlock()
+			if len(body) == 0 {
+				body = errorBody(t, "RequestId: "+inv.id+" Error: init failed")
+			}
+			return e.failedInit(inv, body, t, "")
+		case <-e.exited:
+			msg := e.exitMessage()
+			t := "Runtime.ExitError"
+			if e.pid == 0 {
+				t = "Runtime.InvalidEntrypoint"
+			}
+			body := errorBody(t, "RequestId: "+inv.id+" Error: "+msg)
+			return e.failedInit(inv, body, t, "RequestId: "+inv.id+" Error: "+msg)
+		case <-initTimer.C:
+			e.kill()
+			<-e.exited
+			t := "Sandbox.Timedout"
+			secs := e.srv.opts.initTimeout.Seconds()
+			body := errorBody(t, fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, secs))
+			return e.failedInit(inv, body, t, fmt.Sprintf("%s %s Task timed out after %.2f seconds", timestamp(), inv.id, secs))
+		}
+	}
+
+	inv.start = time.Now()
+	inv.deadline = inv.start.Add(cfg.Timeout)
+	select {
+	case e.work <- inv:
+	case <-e.stopped:
+		return outcome{retry: true}
+	case <-e.exited:
+		return outcome{retry: true}
+	}
+
+	timer := time.NewTimer(time.Until(inv.deadline))
+	defer timer.Stop()
+	select {
+	case <-inv.done:
+		return e.finish(inv, cold, "", "")
+	case <-e.exited:
+		e.mu.Lock()
+		switch inv.phase {
+		case phaseComplete:
+			e.mu.Unlock()
+			return e.finish(inv, cold, "", "")
+		case phaseResponded, phaseFailed:
+			// Done before exiting (a one-shot bootstrap, a panic): the result stands.
+			inv.complete(time.Now())
+			e.cur = nil
+			e.mu.Unlock()
+			return e.finish(inv, cold, "", "")
+		}
+		e.cur = nil
+		inv.end = time.Now()
+		e.mu.Unlock()
+		msg := "RequestId: " + inv.id + " Error: " + e.exitMessage()
+		inv.errType, inv.errBody = "Runtime.ExitError", errorBody("Runtime.ExitError", msg)
+		return e.finish(inv, cold, "error", "Runtime.ExitError", msg, "Runtime.ExitError")
+	case <-timer.C:
+		e.kill()
+		<-e.exited
+		e.mu.Lock()
+		e.cur = nil
+		inv.end = inv.start.Add(cfg.Timeout)
+		e.mu.Unlock()
+		secs := cfg.Timeout.Seconds()
+		inv.errType = "Sandbox.Timedout"
+		inv.errBody = errorBody(inv.errType, fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, secs))
+		return e.finish(inv, cold, "timeout", "", fmt.Sprintf("%s %s Task timed out after %.2f seconds", timestamp(), inv.id, secs))
+	}
+}
+
+// finish writes END and REPORT (after any lines given) and builds the outcome.
+func (e *environment) finish(inv *invocation, cold bool, status, errType string, lines ...string) outcome {
+	r := Report{
+		RequestID:       inv.id,
+		Duration:        inv.end.Sub(inv.start),
+		MemorySizeMB:    e.cfg.MemoryMB,
+		MaxMemoryUsedMB: e.memoryUsedMB(),
+		Cold:            cold,
+		Status:          status,
+		ErrorType:       errType,
+	}
+	if cold {
+		e.mu.Lock()
+		r.InitDuration = e.readyAt.Sub(e.startedAt)
+		e.mu.Unlock()
+	}
+	r.BilledDuration = billed(r.Duration + r.InitDuration)
+	e.platformLines(nil, append(lines, "END RequestId: "+inv.id, r.String())...)
+	e.detachTail()
+
+	out := outcome{report: r, reusable: status == ""}
+	if inv.phase == phaseComplete && inv.errType == "" {
+		out.payload = inv.response
+	} else {
+		out.payload, out.funcError = inv.errBody, true
+	}
+	select {
+	case <-e.exited:
+		out.reusable = false
+	default:
+	}
+	return out
+}
+
+// failedInit ends an invocation whose environment never finished init.
+func (e *environment) failedInit(inv *invocation, body []byte, errType string, line string) outcome {
+	now := time.Now()
+	inv.start, inv.end = e.startedAt, now
+	lines := []string{"START RequestId: " + inv.id + " Version: $LATEST"}
+	if line != "" {
+		lines = append(lines, line, errType)
+	}
+	e.platformLines(&inv.tail, lines...)
+	inv.errBody, inv.errType = body, errType
+	r := Report{
+		RequestID:       inv.id,
+		Duration:        now.Sub(e.startedAt),
+		MemorySizeMB:    e.cfg.MemoryMB,
+		MaxMemoryUsedMB: e.memoryUsedMB(),
+		Status:          "error",
+		ErrorType:       errType,
+	}
+	r.BilledDuration = billed(r.Duration)
+	e.platformLines(nil, "END RequestId: "+inv.id, r.String())
+	e.detachTail()
+	return outcome{payload: body, funcError: true, report: r}
+}
+
+func errorBody(errType, msg string) []byte {
+	b, _ := json.Marshal(struct {
+		ErrorType    string `json:"errorType"`
+		ErrorMessage string `json:"errorMessage"`
+	}{errType, msg})
+	return b
+}
+
+func timestamp() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func decodeClientContext(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	if len(s) > maxClientContext {
+		return "", errInvalidParameter("Client context must be at most %d bytes of base64", maxClientContext)
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || !json.Valid(b) {
+		return "", errInvalidParameter("Client context must be a valid Base64-encoded JSON object.")
+	}
+	return string(b), nil
+}
+
+// newRequestID returns a random UUID (version 4), as Lambda's request ids are.
+func newRequestID() string {
+	hi, lo := rand.Uint64(), rand.Uint64()
+	hi = hi&^0xf000 | 0x4000           // version 4
+	lo = lo&^(0xc000<<48) | 0x8000<<48 // RFC 4122 variant
+	var b [36]byte
+	const hexd = "0123456789abcdef"
+	put := func(pos int, v uint64, digits int) {
+		for i := digits - 1; i >= 0; i-- {
+			b[pos+i] = hexd[v&0xf]
+			v >>= 4
+		}
+	}
+	put(0, hi>>32, 8)
+	b[8] = '-'
+	put(9, hi>>16&0xffff, 4)
+	b[13] = '-'
+	put(14, hi&0xffff, 4)
+	b[18] = '-'
+	put(19, lo>>48, 4)
+	b[23] = '-'
+	put(24, lo&0xffffffffffff, 12)
+	return string(b[:])
+}
+
+func randomHex(n int) string {
+	const hexd = "0123456789abcdef"
+	b := make([]byte, 2*n)
+	for i := 0; i < len(b); i += 16 {
+		v := rand.Uint64()
+		for j := i; j < i+16 && j < len(b); j++ {
+			b[j] = hexd[v&0xf]
+			v >>= 4
+		}
+	}
+	return string(b)
+}
+
+// newTraceID returns an X-Ray trace header as Lambda passes it to runtimes.
+func newTraceID() string {
+	return "Root=1-" + strconv.FormatInt(time.Now().Unix(), 16) + "-" + randomHex(12) +
+		";Parent=" + randomHex(8) + ";Sampled=0"
+}

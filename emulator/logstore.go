@@ -1,0 +1,258 @@
+package emulator
+
+import (
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultLogLimit is the default number of bytes of log events the local
+// Lambda keeps in memory; beyond it the oldest events are dropped.
+const DefaultLogLimit = 64 << 20
+
+// eventOverhead approximates the memory an event costs besides its message.
+const eventOverhead = 64
+
+// LogEvent is one log line of a function, as CloudWatch Logs stores it.
+type LogEvent struct {
+	// Group is the log group, /aws/lambda/NAME.
+	Group string
+	// Stream is the log stream, YYYY/MM/DD/[$LATEST]<32 hex>: one per execution environment.
+	Stream string
+	// Timestamp is when the line was written, in milliseconds since the epoch.
+	Timestamp int64
+	// Ingestion is when the line was stored, in milliseconds since the epoch.
+	Ingestion int64
+	// Message is the line without its newline.
+	Message string
+	// ID increases with every stored event across the store.
+	ID uint64
+}
+
+// LogStreamInfo describes a log stream.
+type LogStreamInfo struct {
+	Group, Name                    string
+	Created, FirstEvent, LastEvent int64 // ms since the epoch; zero when empty
+	LastIngestion                  int64
+	StoredEvents                   int
+}
+
+// LogStore keeps the log groups, streams and events of the local Lambda in
+// memory. Its size is bounded: when the events' bytes exceed the limit the
+// oldest events, whatever their stream, are dropped. Writers never block
+// on readers: subscribers that fall behind lose events (and are told how
+// many), functions never wait.
+type LogStore struct {
+	mu      sync.Mutex
+	limit   int64
+	size    int64
+	dropped int64
+	seq     uint64
+	groups  map[string]*logGroup
+	fifo    []*logStream // one entry per stored event, oldest first, from fifoHead
+	head    int
+	subs    map[*Subscription]struct{}
+}
+
+type logGroup struct {
+	name    string
+	created int64
+	streams map[string]*logStream
+}
+
+type logStream struct {
+	group      *logGroup
+	name       string
+	created    int64
+	events     []LogEvent
+	head       int // events[:head] were dropped
+	first      int64
+	last       int64
+	lastIngest int64
+}
+
+// NewLogStore returns a store keeping at most limit bytes of events
+// (DefaultLogLimit when limit <= 0).
+func NewLogStore(limit int64) *LogStore {
+	if limit <= 0 {
+		limit = DefaultLogLimit
+	}
+	return &LogStore{limit: limit, groups: map[string]*logGroup{}, subs: map[*Subscription]struct{}{}}
+}
+
+// stream returns the stream, creating it and its group as needed.
+func (s *LogStore) stream(group, name string) *logStream {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now().UnixMilli()
+	g := s.groups[group]
+	if g == nil {
+		g = &logGroup{name: group, created: now, streams: map[string]*logStream{}}
+		s.groups[group] = g
+	}
+	st := g.streams[name]
+	if st == nil {
+		st = &logStream{group: g, name: name, created: now}
+		g.streams[name] = st
+	}
+	return st
+}
+
+// append stores one line written at ts.
+func (s *LogStore) append(st *logStream, ts time.Time, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	ev := LogEvent{
+		Group:     st.group.name,
+		Stream:    st.name,
+		Timestamp: ts.UnixMilli(),
+		Ingestion: time.Now().UnixMilli(),
+		Message:   msg,
+		ID:        s.seq,
+	}
+	st.events = append(st.events, ev)
+	if st.first == 0 {
+		st.first = ev.Timestamp
+	}
+	st.last, st.lastIngest = ev.Timestamp, ev.Ingestion
+	s.fifo = append(s.fifo, st)
+	s.size += int64(len(msg)) + eventOverhead
+	for s.size > s.limit && s.head < len(s.fifo) {
+		s.evictOldest()
+	}
+	for sub := range s.subs {
+		sub.offer(ev)
+	}
+}
+
+func (s *LogStore) evictOldest() {
+	st := s.fifo[s.head]
+	s.fifo[s.head] = nil
+	s.head++
+	if s.head > 4096 && s.head*2 > len(s.fifo) {
+		s.fifo = slices.Clone(s.fifo[s.head:])
+		s.head = 0
+	}
+	ev := &st.events[st.head]
+	s.size -= int64(len(ev.Message)) + eventOverhead
+	*ev = LogEvent{}
+	st.head++
+	if st.head > 1024 && st.head*2 > len(st.events) {
+		st.events = slices.Clone(st.events[st.head:])
+		st.head = 0
+	}
+	s.dropped++
+}
+
+// Size returns the bytes held and the number of events dropped so far to
+// stay within the limit.
+func (s *LogStore) Size() (bytes, dropped int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.size, s.dropped
+}
+
+// Groups lists the log group names in order.
+func (s *LogStore) Groups() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.groups))
+	for name := range s.groups {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Streams lists the streams of a group, oldest first.
+func (s *LogStore) Streams(group string) []LogStreamInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.groups[group]
+	if g == nil {
+		return nil
+	}
+	out := make([]LogStreamInfo, 0, len(g.streams))
+	for _, st := range g.streams {
+		out = append(out, LogStreamInfo{
+			Group: group, Name: st.name, Created: st.created,
+			FirstEvent: st.first, LastEvent: st.last, LastIngestion: st.lastIngest,
+			StoredEvents: len(st.events) - st.head,
+		})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Created != out[j].Created {
+			return out[i].Created < out[j].Created
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// Events returns a copy of the stored events of one stream, oldest first.
+func (s *LogStore) Events(group, stream string) []LogEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.groups[group]
+	if g == nil || g.streams[stream] == nil {
+		return nil
+	}
+	st := g.streams[stream]
+	return slices.Clone(st.events[st.head:])
+}
+
+// Subscribe returns a subscription that receives every event stored from
+// now on in the given group ("" for all groups). Its channel holds up to
+// buffer events; when it is full, new events are dropped for this
+// subscriber and counted. Close it when done.
+func (s *LogStore) Subscribe(group string, buffer int) *Subscription {
+	if buffer < 1 {
+		buffer = 1
+	}
+	c := make(chan LogEvent, buffer)
+	sub := &Subscription{C: c, c: c, group: group, store: s}
+	s.mu.Lock()
+	s.subs[sub] = struct{}{}
+	s.mu.Unlock()
+	return sub
+}
+
+// Subscription is a live feed of a LogStore's new events.
+type Subscription struct {
+	// C receives the events. It is closed by Close.
+	C <-chan LogEvent
+
+	c       chan LogEvent
+	group   string
+	store   *LogStore
+	dropped atomic.Int64
+	once    sync.Once
+}
+
+func (sub *Subscription) offer(ev LogEvent) {
+	if sub.group != "" && sub.group != ev.Group {
+		return
+	}
+	select {
+	case sub.c <- ev:
+	default:
+		sub.dropped.Add(1)
+	}
+}
+
+// Dropped returns how many events this subscriber missed because its
+// channel was full.
+func (sub *Subscription) Dropped() int64 { return sub.dropped.Load() }
+
+// Close ends the subscription and closes C. It is safe to call twice.
+func (sub *Subscription) Close() {
+	sub.once.Do(func() {
+		sub.store.mu.Lock()
+		delete(sub.store.subs, sub)
+		sub.store.mu.Unlock()
+		close(sub.c)
+	})
+}

@@ -1,0 +1,190 @@
+package emulator
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// ownerEnvVar marks every function process (and, through inheritance, its
+// descendants) with the identity of the local Lambda that started it, so a
+// later local Lambda can find and stop what a crashed one left behind.
+const ownerEnvVar = "_LAMBENCH_OWNER"
+
+// procAttr puts a function process in its own process group, so that
+// stopping it kills everything it started, and asks the kernel to kill it
+// if lambench dies.
+func procAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// killGroup kills the process group led by pid.
+func killGroup(pid int) {
+	if pid > 0 {
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+	}
+}
+
+// peakRSS returns the peak resident set size of a live process in bytes
+// (VmHWM), or 0 when it cannot be read.
+func peakRSS(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	i := bytes.Index(b, []byte("VmHWM:"))
+	if i < 0 {
+		return 0
+	}
+	fields := bytes.Fields(b[i+len("VmHWM:"):])
+	if len(fields) < 2 {
+		return 0
+	}
+	kb, err := strconv.ParseInt(string(fields[0]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return kb << 10
+}
+
+// rusagePeak converts wait4's ru_maxrss (KiB on Linux) to bytes.
+func rusagePeak(ru *syscall.Rusage) int64 {
+	if ru == nil {
+		return 0
+	}
+	return ru.Maxrss << 10
+}
+
+// procStat returns a process's group id and start time (in clock ticks
+// since boot) from /proc/PID/stat.
+func procStat(pid int) (pgrp int, start uint64, err error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	// The command name may hold spaces and parentheses: fields start after the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, 0, fmt.Errorf("malformed /proc/%d/stat", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// f[0] is field 3 (state); pgrp is field 5, starttime field 22.
+	if len(f) < 20 {
+		return 0, 0, fmt.Errorf("malformed /proc/%d/stat", pid)
+	}
+	pgrp, err = strconv.Atoi(f[2])
+	if err != nil {
+		return 0, 0, err
+	}
+	start, err = strconv.ParseUint(f[19], 10, 64)
+	return pgrp, start, err
+}
+
+// ownerID identifies this process for the life of the machine: its pid
+// and start time, so a reused pid is not mistaken for it.
+func ownerID() string {
+	pid := os.Getpid()
+	_, start, err := procStat(pid)
+	if err != nil {
+		return strconv.Itoa(pid)
+	}
+	return strconv.Itoa(pid) + "." + strconv.FormatUint(start, 10)
+}
+
+// ownerAlive reports whether the local Lambda identified by id still runs.
+func ownerAlive(id string) bool {
+	pidStr, startStr, _ := strings.Cut(id, ".")
+	pid, err := strconv.Atoi(pidStr)
+	if err != nil {
+		return false
+	}
+	_, start, err := procStat(pid)
+	if err != nil {
+		return false
+	}
+	return startStr == "" || strconv.FormatUint(start, 10) == startStr
+}
+
+// sweepOrphans kills the process groups of function processes whose local
+// Lambda is gone (it crashed or was killed before it could stop them). It
+// returns how many processes it found.
+func sweepOrphans() (int, error) {
+	dirs, err := filepath.Glob("/proc/[0-9]*")
+	if err != nil {
+		return 0, err
+	}
+	self := os.Getpid()
+	alive := map[string]bool{}
+	found := 0
+	for _, dir := range dirs {
+		pid, err := strconv.Atoi(filepath.Base(dir))
+		if err != nil || pid == self {
+			continue
+		}
+		env, err := os.ReadFile(dir + "/environ")
+		if err != nil || !bytes.Contains(env, []byte(ownerEnvVar+"=")) {
+			continue
+		}
+		owner := ""
+		for _, kv := range bytes.Split(env, []byte{0}) {
+			if v, ok := bytes.CutPrefix(kv, []byte(ownerEnvVar+"=")); ok {
+				owner = string(v)
+			}
+		}
+		if owner == "" {
+			continue
+		}
+		ok, seen := alive[owner]
+		if !seen {
+			ok = ownerAlive(owner)
+			alive[owner] = ok
+		}
+		if ok {
+			continue
+		}
+		found++
+		if pgrp, _, err := procStat(pid); err == nil && pgrp > 1 {
+			_ = syscall.Kill(-pgrp, syscall.SIGKILL)
+		}
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	return found, nil
+}
+
+// processesOwnedBy lists the live processes marked as started by the
+// local Lambda with the given owner id. Tests use it to prove nothing was
+// left behind.
+func processesOwnedBy(owner string) []int {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	var pids []int
+	needle := []byte(ownerEnvVar + "=" + owner + "\x00")
+	for _, dir := range dirs {
+		env, err := os.ReadFile(dir + "/environ")
+		if err != nil || !bytes.Contains(env, needle) {
+			continue
+		}
+		// A zombie keeps its environ readable only while it is reaped
+		// by nobody; skip those that are already dead.
+		if st, err := os.ReadFile(dir + "/stat"); err == nil {
+			if i := bytes.LastIndexByte(st, ')'); i > 0 && len(st) > i+2 && st[i+2] == 'Z' {
+				continue
+			}
+		}
+		pid, _ := strconv.Atoi(filepath.Base(dir))
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// machineMemory returns the machine's physical memory in bytes.
+func machineMemory() int64 {
+	var info syscall.Sysinfo_t
+	if err := syscall.Sysinfo(&info); err != nil {
+		return 0
+	}
+	return int64(info.Totalram) * int64(info.Unit)
+}

@@ -1,0 +1,39 @@
+//go:build !linux
+
+package emulator
+
+import (
+	"os"
+	"strconv"
+	"syscall"
+)
+
+const ownerEnvVar = "_LAMBENCH_OWNER"
+
+// procAttr puts a function process in its own process group. Only Linux
+// has a parent-death signal; elsewhere a crashed lambench's children are
+// stopped by the next one's sweep only on Linux.
+func procAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
+
+func killGroup(pid int) {
+	if pid > 0 {
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+	}
+}
+
+func peakRSS(pid int) int64 { return 0 }
+
+func rusagePeak(ru *syscall.Rusage) int64 {
+	if ru == nil {
+		return 0
+	}
+	return ru.Maxrss // bytes on BSD-derived systems
+}
+
+func ownerID() string { return strconv.Itoa(os.Getpid()) }
+
+func sweepOrphans() (int, error) { return 0, nil }
+
+func processesOwnedBy(owner string) []int { return nil }
+
+func machineMemory() int64 { return 0 }

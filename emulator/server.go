@@ -1,0 +1,387 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults of the local Lambda's account.
+const (
+	DefaultRegion    = "us-east-1"
+	DefaultAccountID = "123456789012"
+	defaultPath      = "/usr/local/bin:/usr/bin:/bin"
+)
+
+// Server is the local Lambda. Create it with New, serve its HTTP API with
+// Serve (or mount Handler), and stop it with Close, which stops every
+// execution environment and reaps every child process.
+type Server struct {
+	opts  options
+	owner string
+	logs  *LogStore
+	sched scheduler
+
+	mu        sync.RWMutex
+	functions map[string]*function
+	names     []string // sorted
+
+	envs      sync.WaitGroup // one per started environment, until its supervisor returns
+	bg        sync.WaitGroup // the idle reaper
+	quit      chan struct{}
+	closeOnce sync.Once
+
+	httpMu      sync.Mutex
+	httpServers []*http.Server
+	serving     sync.WaitGroup
+}
+
+// function is a registered function and its warm pool.
+type function struct {
+	name         string
+	arn          string
+	revisionID   string
+	lastModified time.Time
+
+	cfgMu sync.Mutex
+	cfg   Function
+
+	codeOnce   sync.Once
+	codeSize   int64
+	codeSha256 string
+
+	// Scheduler state, guarded by sched.mu.
+	reserved   int // reserved concurrency; -1 when unreserved
+	generation int // bumped by configuration changes; older environments retire
+	idle       []*environment
+	live, busy int
+}
+
+func (fn *function) config() Function {
+	fn.cfgMu.Lock()
+	defer fn.cfgMu.Unlock()
+	return fn.cfg
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	functions          []Function
+	accountConcurrency int
+	idleTimeout        time.Duration
+	initTimeout        time.Duration
+	logLimit           int64
+	maxLineBytes       int
+	region, accountID  string
+	demoExecutable     string
+	path               string
+	workDir            string
+	logger             *slog.Logger
+}
+
+// WithFunctions serves the given functions.
+func WithFunctions(fs ...Function) Option {
+	return func(o *options) { o.functions = append(o.functions, fs...) }
+}
+
+// WithAccountConcurrency sets the account-wide concurrency limit
+// (DefaultAccountConcurrency when unset).
+func WithAccountConcurrency(n int) Option { return func(o *options) { o.accountConcurrency = n } }
+
+// WithIdleTimeout sets how long idle environments stay warm (DefaultIdleTimeout).
+func WithIdleTimeout(d time.Duration) Option { return func(o *options) { o.idleTimeout = d } }
+
+// WithInitTimeout bounds the init phase (DefaultInitTimeout).
+func WithInitTimeout(d time.Duration) Option { return func(o *options) { o.initTimeout = d } }
+
+// WithLogLimit bounds the memory held by the log store (DefaultLogLimit).
+func WithLogLimit(bytes int64) Option { return func(o *options) { o.logLimit = bytes } }
+
+// WithMaxLineBytes caps one log event; longer lines are split (DefaultMaxLineBytes).
+func WithMaxLineBytes(n int) Option { return func(o *options) { o.maxLineBytes = n } }
+
+// WithRegion sets the region in ARNs and in AWS_REGION (DefaultRegion).
+func WithRegion(r string) Option { return func(o *options) { o.region = r } }
+
+// WithAccountID sets the account id in ARNs (DefaultAccountID).
+func WithAccountID(id string) Option { return func(o *options) { o.accountID = id } }
+
+// WithDemoExecutable names the executable that runs the builtin demo
+// functions: a lambench binary, whose main dispatches on demo.EnvVar.
+// The default is /proc/self/exe, right when the server runs inside lambench.
+func WithDemoExecutable(path string) Option { return func(o *options) { o.demoExecutable = path } }
+
+// WithPath sets PATH for function processes (default /usr/local/bin:/usr/bin:/bin).
+func WithPath(path string) Option { return func(o *options) { o.path = path } }
+
+// WithWorkDir sets the working directory of functions defined by a command
+// without a code directory.
+func WithWorkDir(dir string) Option { return func(o *options) { o.workDir = dir } }
+
+// WithLogger sets where the server reports its own events (discarded by default).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// New validates the configuration, stops function processes left behind
+// by a crashed local Lambda, and returns a Server ready to invoke.
+func New(opts ...Option) (*Server, error) {
+	o := options{
+		idleTimeout:    DefaultIdleTimeout,
+		initTimeout:    DefaultInitTimeout,
+		region:         DefaultRegion,
+		accountID:      DefaultAccountID,
+		demoExecutable: "/proc/self/exe",
+		path:           defaultPath,
+		logger:         slog.New(slog.DiscardHandler),
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.accountConcurrency <= 0 {
+		o.accountConcurrency = DefaultAccountConcurrency()
+	}
+	if o.workDir == "" {
+		o.workDir = os.TempDir()
+	}
+	s := &Server{
+		opts:      o,
+		owner:     ownerID(),
+		logs:      NewLogStore(o.logLimit),
+		functions: map[string]*function{},
+		quit:      make(chan struct{}),
+	}
+	s.sched = scheduler{srv: s, limit: o.accountConcurrency, all: map[*environment]struct{}{}}
+	for _, f := range o.functions {
+		if err := s.register(f); err != nil {
+			return nil, err
+		}
+	}
+	if s.sched.reservedSum > s.sched.limit {
+		return nil, fmt.Errorf("the functions reserve %d concurrent executions, more than the account limit of %d: lower reserved_concurrency or raise the account concurrency",
+			s.sched.reservedSum, s.sched.limit)
+	}
+	if n, err := sweepOrphans(); err != nil {
+		o.logger.Warn("looking for function processes left behind", "error", err)
+	} else if n > 0 {
+		o.logger.Info("stopped function processes left behind by a previous local Lambda", "processes", n)
+	}
+	s.bg.Add(1)
+	go s.reapLoop()
+	return s, nil
+}
+
+func (s *Server) register(f Function) error {
+	if err := f.Validate(); err != nil {
+		return fmt.Errorf("function %q: %w", f.Name, err)
+	}
+	f = f.withDefaults()
+	f.Environment = cloneMap(f.Environment)
+	f.Command = append([]string(nil), f.Command...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.functions[f.Name]; dup {
+		return &FieldError{Field: "name", Err: fmt.Errorf("function %q is defined twice", f.Name)}
+	}
+	fn := &function{
+		name:         f.Name,
+		arn:          s.functionARN(f.Name),
+		revisionID:   newRequestID(),
+		lastModified: time.Now(),
+		cfg:          f,
+		reserved:     -1,
+	}
+	if f.ReservedConcurrency != nil {
+		fn.reserved = *f.ReservedConcurrency
+	}
+	s.functions[f.Name] = fn
+	s.names = append(s.names, f.Name)
+	sort.Strings(s.names)
+	s.sched.register(fn)
+	return nil
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+func (s *Server) function(name string) *function {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.functions[name]
+}
+
+// functionList returns the registered functions sorted by name.
+func (s *Server) functionList() []*function {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*function, len(s.names))
+	for i, n := range s.names {
+		out[i] = s.functions[n]
+	}
+	return out
+}
+
+func (s *Server) functionARN(name string) string {
+	return "arn:aws:lambda:" + s.opts.region + ":" + s.opts.accountID + ":function:" + name
+}
+
+// resolveName turns a FunctionName (name, ARN or partial ARN, optionally
+// qualified) and a Qualifier into the function's name and the ARN to
+// report it by.
+func (s *Server) resolveName(ref, qualifier string) (name, arn string, err error) {
+	name, qual := ref, ""
+	parts := strings.Split(ref, ":")
+	switch {
+	case strings.HasPrefix(ref, "arn:"):
+		if len(parts) < 7 || len(parts) > 8 || parts[2] != "lambda" || parts[5] != "function" {
+			return "", "", errInvalidParameter("%q is not a function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)", ref)
+		}
+		name = parts[6]
+		if len(parts) == 8 {
+			qual = parts[7]
+		}
+	case len(parts) >= 3 && parts[1] == "function":
+		name = parts[2]
+		if len(parts) == 4 {
+			qual = parts[3]
+		}
+	case len(parts) == 2:
+		name, qual = parts[0], parts[1]
+	}
+	if qualifier != "" {
+		if qual != "" && qual != qualifier {
+			return "", "", errInvalidParameter("The derived qualifier from the function name does not match the specified qualifier.")
+		}
+		qual = qualifier
+	}
+	arn = s.functionARN(name)
+	if qual != "" {
+		arn += ":" + qual
+		if qual != latestVersion {
+			return name, arn, errNotFound(arn)
+		}
+	}
+	return name, arn, nil
+}
+
+// Logs returns the log store holding every function's log streams.
+func (s *Server) Logs() *LogStore { return s.logs }
+
+// Owner identifies this server's function processes: each carries it in
+// its environment, which is how leftovers are found after a crash.
+func (s *Server) Owner() string { return s.owner }
+
+// Region returns the region the server reports in ARNs.
+func (s *Server) Region() string { return s.opts.region }
+
+// AccountConcurrency returns the account-wide concurrency limit.
+func (s *Server) AccountConcurrency() int { return s.opts.accountConcurrency }
+
+// EnvironmentStats counts a function's execution environments.
+type EnvironmentStats struct {
+	// Live is every environment not dead: initializing, idle or busy.
+	Live int
+	// Busy counts environments initializing or running an invocation.
+	Busy int
+	// Idle counts warm environments waiting for work.
+	Idle int
+}
+
+// Environments reports a function's execution environments.
+func (s *Server) Environments(name string) (EnvironmentStats, error) {
+	fn := s.function(name)
+	if fn == nil {
+		return EnvironmentStats{}, fmt.Errorf("%w: %s", errUnknownFunction, name)
+	}
+	live, busy, idle := s.sched.counts(fn)
+	return EnvironmentStats{Live: live, Busy: busy, Idle: idle}, nil
+}
+
+// OwnedProcesses lists the live processes this server started (with their
+// descendants). After Close it is empty.
+func (s *Server) OwnedProcesses() []int { return processesOwnedBy(s.owner) }
+
+func (s *Server) reapLoop() {
+	defer s.bg.Done()
+	tick := min(max(s.opts.idleTimeout/4, 10*time.Millisecond), 30*time.Second)
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-t.C:
+			if n := s.sched.reapIdle(s.opts.idleTimeout); n > 0 {
+				s.opts.logger.Debug("stopped idle environments", "count", n)
+			}
+		}
+	}
+}
+
+// Serve serves the Lambda API on ln until Close. It returns nil after Close.
+func (s *Server) Serve(ln net.Listener) error {
+	hs := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	s.httpMu.Lock()
+	if s.sched.isClosing() {
+		s.httpMu.Unlock()
+		ln.Close()
+		return nil
+	}
+	s.httpServers = append(s.httpServers, hs)
+	s.serving.Add(1)
+	s.httpMu.Unlock()
+	defer s.serving.Done()
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close stops the server: it refuses new work, stops serving, kills every
+// execution environment (in-flight invocations fail with a
+// ServiceException) and returns once every child process has been reaped.
+// It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		envs := s.sched.shutdown()
+		close(s.quit)
+		s.httpMu.Lock()
+		servers := s.httpServers
+		s.httpMu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		var shutdowns sync.WaitGroup
+		for _, hs := range servers {
+			shutdowns.Add(1)
+			go func() {
+				defer shutdowns.Done()
+				if hs.Shutdown(ctx) != nil {
+					hs.Close()
+				}
+			}()
+		}
+		for _, env := range envs {
+			env.kill()
+		}
+		s.envs.Wait()
+		shutdowns.Wait()
+		s.serving.Wait()
+		s.bg.Wait()
+	})
+	return nil
+}
