@@ -335,36 +335,42 @@ func (s *Server) codeLocation(fn *function) string {
 }
 
 // codeInfo returns the code's size and base64 SHA-256, computed once: the
-// executable for builtins and commands, every regular file of a code
-// directory (in path order) otherwise.
+// executable for builtins (shared by every demo) and commands, every
+// regular file of a code directory (in path order) otherwise.
 func (s *Server) codeInfo(fn *function) (int64, string) {
 	fn.codeOnce.Do(func() {
 		cfg := fn.config()
-		h := sha256.New()
-		var files []string
 		switch {
 		case strings.HasPrefix(cfg.Code, BuiltinPrefix):
-			files = []string{s.opts.demoExecutable}
+			s.exeOnce.Do(func() { s.exeSize, s.exeSha256 = hashFiles([]string{s.opts.demoExecutable}) })
+			fn.codeSize, fn.codeSha256 = s.exeSize, s.exeSha256
 		case cfg.Code != "":
+			var files []string
 			_ = filepath.WalkDir(cfg.Code, func(path string, d fs.DirEntry, err error) error {
 				if err == nil && d.Type().IsRegular() {
 					files = append(files, path)
 				}
 				return nil
 			})
+			fn.codeSize, fn.codeSha256 = hashFiles(files)
 		default:
-			files = []string{cfg.Command[0]}
+			fn.codeSize, fn.codeSha256 = hashFiles(cfg.Command[:1])
 		}
-		for _, path := range files {
-			f, err := os.Open(path)
-			if err != nil {
-				continue
-			}
-			n, _ := io.Copy(h, f)
-			f.Close()
-			fn.codeSize += n
-		}
-		fn.codeSha256 = base64.StdEncoding.EncodeToString(h.Sum(nil))
 	})
 	return fn.codeSize, fn.codeSha256
+}
+
+func hashFiles(paths []string) (int64, string) {
+	h := sha256.New()
+	var size int64
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		n, _ := io.Copy(h, f)
+		f.Close()
+		size += n
+	}
+	return size, base64.StdEncoding.EncodeToString(h.Sum(nil))
 }

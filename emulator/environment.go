@@ -61,7 +61,6 @@ type environment struct {
 	unreserved bool // counted in the account's unreserved concurrency
 	generation int  // the function's configuration generation it runs
 
-	pid       int
 	cmd       *exec.Cmd
 	startedAt time.Time
 	httpSrv   *http.Server
@@ -77,11 +76,14 @@ type environment struct {
 
 	mu          sync.Mutex
 	cur         *invocation
+	waiting     bool // a GET /next is waiting for work
 	readyAt     time.Time
 	initErrBody []byte
 	initErrType string
 	exitErr     error
 	exitPeak    int64
+	pid         int  // set once the process started
+	reaped      bool // the process has been waited for: its pid may be reused
 
 	tail *tailBuffer // the current invocation's tail; guarded by capture.mu
 }
@@ -163,7 +165,14 @@ func (e *environment) start() error {
 		go e.supervise(false)
 		return err
 	}
+	e.mu.Lock()
 	e.pid = cmd.Process.Pid
+	e.mu.Unlock()
+	select {
+	case <-e.stopped: // killed while starting
+		killGroup(cmd.Process.Pid)
+	default:
+	}
 	go e.supervise(true)
 	return nil
 }
@@ -230,9 +239,12 @@ func (e *environment) supervise(started bool) {
 		}
 		e.mu.Lock()
 		e.exitErr, e.exitPeak = err, peak
+		// Whatever the process started dies with it. The group id stays
+		// reserved while any member lives, so this cannot hit a stranger.
+		killGroup(e.pid)
+		e.reaped = true
 		e.mu.Unlock()
 		close(e.exited)
-		killGroup(e.pid) // whatever the process started dies with it
 	}
 	e.kill()
 	e.srv.sched.retire(e)
@@ -244,10 +256,12 @@ func (e *environment) supervise(started bool) {
 // kill stops the environment: the whole process group gets SIGKILL, as
 // Lambda does. Safe to call more than once, and before start.
 func (e *environment) kill() {
-	e.killOnce.Do(func() {
-		close(e.stopped)
-		killGroup(e.pid)
-	})
+	e.killOnce.Do(func() { close(e.stopped) })
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.reaped {
+		killGroup(e.pid) // pid 0 (not started yet): start sees stopped and kills
+	}
 }
 
 // emitLine stores one log line; capture calls it with its lock held.
@@ -285,7 +299,10 @@ func (e *environment) memoryUsedMB() int {
 		peak = e.exitPeak
 		e.mu.Unlock()
 	default:
-		peak = peakRSS(e.pid)
+		e.mu.Lock()
+		pid := e.pid
+		e.mu.Unlock()
+		peak = peakRSS(pid)
 	}
 	return int((peak + 1<<20 - 1) >> 20)
 }
@@ -343,6 +360,12 @@ func (e *environment) handleNext(w http.ResponseWriter, r *http.Request) {
 		inv.complete(now)
 		e.cur = nil
 	}
+	if e.waiting {
+		e.mu.Unlock()
+		runtimeError(w, http.StatusForbidden, "InvalidStateTransition", "Another GET /next is already waiting: a runtime asks for one event at a time")
+		return
+	}
+	e.waiting = true
 	first := e.readyAt.IsZero()
 	if first {
 		e.readyAt = now
@@ -365,6 +388,7 @@ func (e *environment) handleNext(w http.ResponseWriter, r *http.Request) {
 	e.platformLines(&inv.tail, "START RequestId: "+inv.id+" Version: $LATEST")
 	e.mu.Lock()
 	e.cur = inv
+	e.waiting = false
 	inv.phase = phaseDelivered
 	e.mu.Unlock()
 

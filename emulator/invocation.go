@@ -289,7 +289,7 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 		case <-e.exited:
 			msg := e.exitMessage()
 			t := "Runtime.ExitError"
-			if e.pid == 0 {
+			if e.cmd == nil || e.cmd.Process == nil {
 				t = "Runtime.InvalidEntrypoint"
 			}
 			body := errorBody(t, "RequestId: "+inv.id+" Error: "+msg)
@@ -403,6 +403,9 @@ func (e *environment) failedInit(inv *invocation, body []byte, errType string, l
 		MaxMemoryUsedMB: e.memoryUsedMB(),
 		Status:          "error",
 		ErrorType:       errType,
+	}
+	if errType == "Sandbox.Timedout" {
+		r.Status, r.ErrorType = "timeout", ""
 	}
 	r.BilledDuration = billed(r.Duration)
 	e.platformLines(nil, "END RequestId: "+inv.id, r.String())

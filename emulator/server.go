@@ -39,6 +39,10 @@ type Server struct {
 	quit      chan struct{}
 	closeOnce sync.Once
 
+	exeOnce   sync.Once // the demo executable's size and hash, shared by every demo
+	exeSize   int64
+	exeSha256 string
+
 	httpMu      sync.Mutex
 	httpServers []*http.Server
 	serving     sync.WaitGroup

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -46,6 +47,7 @@ var demos = []Demo{
 	{"fail", `returns an error {"message":"..."}; {"panic":true} panics instead`, 3 * time.Second, fail},
 	{"crash", `exits the process with {"code":N} (default 2)`, 3 * time.Second, crash},
 	{"alloc", `allocates {"mb":N} MB and touches every page (default 64)`, 30 * time.Second, alloc},
+	{"print", `prints {"lines":N} numbered lines of {"size":B} bytes (default 10 x 80), alternating stdout and stderr with {"stderr":true}, then {"partial":"..."} without a newline`, 30 * time.Second, printLines},
 }
 
 // Names lists the demo names in a stable order.
@@ -215,4 +217,37 @@ func alloc(e allocEvent) (map[string]int, error) {
 	}
 	fmt.Printf("allocated and touched %d MB\n", mb)
 	return map[string]int{"mb": mb, "pages": len(buf) / page, "checksum": sum}, nil
+}
+
+type printEvent struct {
+	Lines   *int   `json:"lines"`
+	Size    int    `json:"size"`
+	Stderr  bool   `json:"stderr"`
+	Partial string `json:"partial"`
+}
+
+func printLines(e printEvent) (map[string]int, error) {
+	lines := 10
+	if e.Lines != nil {
+		lines = *e.Lines
+	}
+	if e.Size <= 0 {
+		e.Size = 80
+	}
+	pad := strings.Repeat("x", e.Size)
+	for i := range lines {
+		w := os.Stdout
+		if e.Stderr && i%2 == 1 {
+			w = os.Stderr
+		}
+		line := fmt.Sprintf("line %d ", i)
+		if len(line) < e.Size {
+			line += pad[:e.Size-len(line)]
+		}
+		fmt.Fprintln(w, line)
+	}
+	if e.Partial != "" {
+		fmt.Print(e.Partial)
+	}
+	return map[string]int{"lines": lines}, nil
 }
