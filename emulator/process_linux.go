@@ -87,12 +87,21 @@ func procStat(pid int) (pgrp int, start uint64, err error) {
 // ownerID identifies this process for the life of the machine: its pid
 // and start time, so a reused pid is not mistaken for it.
 func ownerID() string {
-	pid := os.Getpid()
+	id, err := OwnerID(os.Getpid())
+	if err != nil {
+		return strconv.Itoa(os.Getpid())
+	}
+	return id
+}
+
+// OwnerID returns the identity that a local Lambda running as process pid
+// marks its function processes with (see ProcessesOwnedBy).
+func OwnerID(pid int) (string, error) {
 	_, start, err := procStat(pid)
 	if err != nil {
-		return strconv.Itoa(pid)
+		return "", err
 	}
-	return strconv.Itoa(pid) + "." + strconv.FormatUint(start, 10)
+	return strconv.Itoa(pid) + "." + strconv.FormatUint(start, 10), nil
 }
 
 // ownerAlive reports whether the local Lambda identified by id still runs.
@@ -155,10 +164,9 @@ func sweepOrphans() (int, error) {
 	return found, nil
 }
 
-// processesOwnedBy lists the live processes marked as started by the
-// local Lambda with the given owner id. Tests use it to prove nothing was
-// left behind.
-func processesOwnedBy(owner string) []int {
+// ProcessesOwnedBy lists the live processes started (directly or not) by
+// the local Lambda with the given owner id: after it stops, none remain.
+func ProcessesOwnedBy(owner string) []int {
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	var pids []int
 	needle := []byte(ownerEnvVar + "=" + owner + "\x00")

@@ -34,6 +34,12 @@ func ownerID() string { return strconv.Itoa(os.Getpid()) }
 
 func sweepOrphans() (int, error) { return 0, nil }
 
-func processesOwnedBy(owner string) []int { return nil }
+// OwnerID returns the identity that a local Lambda running as process pid
+// marks its function processes with.
+func OwnerID(pid int) (string, error) { return strconv.Itoa(pid), nil }
+
+// ProcessesOwnedBy lists the live processes started by the local Lambda
+// with the given owner id (only known on Linux).
+func ProcessesOwnedBy(owner string) []int { return nil }
 
 func machineMemory() int64 { return 0 }

@@ -23,7 +23,7 @@ func TestSweepStopsOrphans(t *testing.T) {
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 	t.Cleanup(func() { killGroup(cmd.Process.Pid) })
-	waitFor(t, "both orphan processes", 5*time.Second, func() bool { return len(processesOwnedBy(deadOwner)) == 2 })
+	waitFor(t, "both orphan processes", 5*time.Second, func() bool { return len(ProcessesOwnedBy(deadOwner)) == 2 })
 
 	// A live owner's processes are left alone.
 	live := exec.Command("sleep", "600")
@@ -43,7 +43,7 @@ func TestSweepStopsOrphans(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the orphan survived the sweep")
 	}
-	waitFor(t, "the orphan's child to die", 5*time.Second, func() bool { return len(processesOwnedBy(deadOwner)) == 0 })
+	waitFor(t, "the orphan's child to die", 5*time.Second, func() bool { return len(ProcessesOwnedBy(deadOwner)) == 0 })
 	if err := live.Process.Signal(syscall.Signal(0)); err != nil {
 		t.Errorf("the sweep killed a live owner's process: %v", err)
 	}

@@ -318,7 +318,7 @@ func (s *Server) Environments(name string) (EnvironmentStats, error) {
 
 // OwnedProcesses lists the live processes this server started (with their
 // descendants). After Close it is empty.
-func (s *Server) OwnedProcesses() []int { return processesOwnedBy(s.owner) }
+func (s *Server) OwnedProcesses() []int { return ProcessesOwnedBy(s.owner) }
 
 func (s *Server) reapLoop() {
 	defer s.bg.Done()

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/lambench/lambench/internal/suggest"
 )
 
 // Exit codes, mapped in one place (DESIGN.md).
@@ -85,10 +87,21 @@ then point any AWS client at it, e.g.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       versionString(),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return &usageError{fmt.Errorf("unknown command %q", args[0])}
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
 			}
+			var names []string
+			for _, c := range cmd.Commands() {
+				names = append(names, c.Name())
+			}
+			msg := fmt.Sprintf("unknown command %q", args[0])
+			if s := suggest.Closest(args[0], names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return &usageError{errors.New(msg)}
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
 			return cmd.Help()
 		},
 	}

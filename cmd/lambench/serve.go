@@ -33,6 +33,9 @@ type ServeOptions struct {
 	Region      string
 	Output      string
 	Verbose     bool
+
+	// DemoExecutable runs the builtin demos; empty means this executable.
+	DemoExecutable string
 }
 
 func newServeCmd(io *IOStreams, g *GlobalOptions, runF func(context.Context, *ServeOptions) error) *cobra.Command {
@@ -99,9 +102,11 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level}))
-	exe, err := demoExecutable()
-	if err != nil {
-		return err
+	exe := opts.DemoExecutable
+	if exe == "" {
+		if exe, err = demoExecutable(); err != nil {
+			return err
+		}
 	}
 	wd, _ := os.Getwd()
 	srv, err := emulator.New(

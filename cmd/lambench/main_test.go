@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lambench/lambench/internal/testbin"
+)
+
+// lambenchBin is the real lambench binary, built once.
+var lambenchBin string
+
+func TestMain(m *testing.M) {
+	path, cleanup, err := testbin.Lambench()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	lambenchBin = path
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a polling reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func testStreams() (*IOStreams, *syncBuffer, *syncBuffer) {
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	return &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}, out, errOut
+}
+
+// servedProcess is `lambench serve` running as a child process.
+type servedProcess struct {
+	cmd      *exec.Cmd
+	endpoint string
+	owner    string
+	stderr   *syncBuffer
+	exited   chan struct{} // closed when the process has been waited for
+	err      error         // its exit status, once exited is closed
+}
+
+// startServe runs the lambench binary's serve command on a free port and
+// waits for its JSON startup line.
+func startServe(t *testing.T, dir string, args ...string) *servedProcess {
+	t.Helper()
+	cmd := exec.Command(lambenchBin, append([]string{"serve", "--addr", "127.0.0.1:0", "-o", "json"}, args...)...)
+	cmd.Dir = dir
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := &servedProcess{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	cmd.Stderr = sp.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if sp.owner, err = ownerOf(cmd.Process.Pid); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			lines <- sc.Text()
+		}
+		io.Copy(io.Discard, stdout)
+		sp.err = cmd.Wait()
+		close(sp.exited)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		select {
+		case <-sp.exited:
+		case <-time.After(10 * time.Second):
+		}
+	})
+	select {
+	case line := <-lines:
+		var v struct{ Endpoint string }
+		if err := json.Unmarshal([]byte(line), &v); err != nil || v.Endpoint == "" {
+			t.Fatalf("startup line %q: %v", line, err)
+		}
+		sp.endpoint = v.Endpoint
+	case <-sp.exited:
+		t.Fatalf("serve exited: %v\n%s", sp.err, sp.stderr)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("serve printed nothing\n%s", sp.stderr)
+	}
+	return sp
+}
+
+func (sp *servedProcess) stop(t *testing.T, sig os.Signal) error {
+	t.Helper()
+	sp.cmd.Process.Signal(sig)
+	select {
+	case <-sp.exited:
+		return sp.err
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+		return nil
+	}
+}
+
+// aws runs the aws CLI against endpoint with dummy credentials.
+func aws(t *testing.T, endpoint string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Fatal("the aws CLI is needed (pip install awscli); .ci/run installs it")
+	}
+	cmd := exec.Command("aws", append(args, "--endpoint-url", endpoint, "--region", "us-east-1")...)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	return o.String(), e.String(), err
+}
+
+func waitUntil(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
