@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -64,8 +65,9 @@ type Function struct {
 }
 
 // FieldError reports an invalid field of a Function. Field is the
-// configuration key (as in lambench.toml: name, code, memory, ...) so that
-// callers can point at the place it was written.
+// configuration key (as in lambench.toml: name, code, memory, ...; for a
+// variable, environment.NAME) so that callers can point at the place it
+// was written.
 type FieldError struct {
 	Field string
 	Err   error
@@ -134,12 +136,12 @@ func (f Function) Validate() error {
 	if f.Architecture != "x86_64" && f.Architecture != "arm64" {
 		return fe("architecture", "unknown architecture %q (valid: x86_64, arm64)", f.Architecture)
 	}
-	for k := range f.Environment {
+	for _, k := range slices.Sorted(maps.Keys(f.Environment)) {
 		if !envNameRE.MatchString(k) {
-			return fe("environment", "%q is not a valid variable name", k)
+			return fe("environment."+k, "%q is not a valid variable name", k)
 		}
 		if slices.Contains(reservedEnv, k) {
-			return fe("environment", "%s is reserved by Lambda and cannot be set", k)
+			return fe("environment."+k, "%s is reserved by Lambda and cannot be set", k)
 		}
 	}
 	switch {

@@ -136,15 +136,8 @@ func Parse(path string, data []byte) (*File, error) {
 		if err := fn.Validate(); err != nil {
 			var fe *emulator.FieldError
 			if errors.As(err, &fe) {
-				field := fe.Field
-				if field == "environment" {
-					for k := range rf.Environment {
-						if strings.Contains(fe.Err.Error(), k) {
-							field = "environment." + k
-						}
-					}
-				}
-				return nil, fail(field, fmt.Sprintf("function %q: %s: %v", rf.Name, fe.Field, fe.Err))
+				key, _, _ := strings.Cut(fe.Field, ".")
+				return nil, fail(fe.Field, fmt.Sprintf("function %q: %s: %v", rf.Name, key, fe.Err))
 			}
 			return nil, fail("name", err.Error())
 		}
