@@ -82,8 +82,9 @@ type environment struct {
 	initErrType string
 	exitErr     error
 	exitPeak    int64
-	pid         int  // set once the process started
-	reaped      bool // the process has been waited for: its pid may be reused
+	pid         int         // set once the process started
+	reaped      bool        // the process has been waited for: its pid may be reused
+	status      *procStatus // the live process's memory figures; nil once reaped
 
 	tail *tailBuffer // the current invocation's tail; guarded by capture.mu
 }
@@ -165,8 +166,12 @@ func (e *environment) start() error {
 		go e.supervise(false)
 		return err
 	}
+	status, err := openProcStatus(cmd.Process.Pid)
+	if err != nil {
+		e.srv.opts.logger.Warn("cannot measure the memory of a function process", "function", e.cfg.Name, "error", err)
+	}
 	e.mu.Lock()
-	e.pid = cmd.Process.Pid
+	e.pid, e.status = cmd.Process.Pid, status
 	e.mu.Unlock()
 	select {
 	case <-e.stopped: // killed while starting
@@ -243,6 +248,10 @@ func (e *environment) supervise(started bool) {
 		// reserved while any member lives, so this cannot hit a stranger.
 		killGroup(e.pid)
 		e.reaped = true
+		if e.status != nil {
+			e.status.close()
+			e.status = nil
+		}
 		e.mu.Unlock()
 		close(e.exited)
 	}
@@ -300,9 +309,10 @@ func (e *environment) memoryUsedMB() int {
 		e.mu.Unlock()
 	default:
 		e.mu.Lock()
-		pid := e.pid
+		if e.status != nil {
+			peak = e.status.peakRSS()
+		}
 		e.mu.Unlock()
-		peak = peakRSS(pid)
 	}
 	return int((peak + 1<<20 - 1) >> 20)
 }

@@ -29,13 +29,30 @@ func killGroup(pid int) {
 	}
 }
 
-// peakRSS returns the peak resident set size of a live process in bytes
-// (VmHWM), or 0 when it cannot be read.
-func peakRSS(pid int) int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+// procStatus reads a live process's peak resident memory from
+// /proc/PID/status, keeping the file open: one pread per invocation
+// instead of the eight system calls of opening and reading it anew, which
+// matters on the warm path.
+type procStatus struct {
+	fd  int
+	buf []byte
+}
+
+func openProcStatus(pid int) (*procStatus, error) {
+	fd, err := syscall.Open("/proc/"+strconv.Itoa(pid)+"/status", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
+		return nil, err
+	}
+	return &procStatus{fd: fd, buf: make([]byte, 4096)}, nil
+}
+
+// peakRSS returns VmHWM in bytes, or 0 when it cannot be read.
+func (p *procStatus) peakRSS() int64 {
+	n, err := syscall.Pread(p.fd, p.buf, 0)
+	if err != nil || n <= 0 {
 		return 0
 	}
+	b := p.buf[:n]
 	i := bytes.Index(b, []byte("VmHWM:"))
 	if i < 0 {
 		return 0
@@ -50,6 +67,8 @@ func peakRSS(pid int) int64 {
 	}
 	return kb << 10
 }
+
+func (p *procStatus) close() { syscall.Close(p.fd) }
 
 // rusagePeak converts wait4's ru_maxrss (KiB on Linux) to bytes.
 func rusagePeak(ru *syscall.Rusage) int64 {

@@ -21,7 +21,12 @@ func killGroup(pid int) {
 	}
 }
 
-func peakRSS(pid int) int64 { return 0 }
+// procStatus measures a live process's peak memory; only Linux can.
+type procStatus struct{}
+
+func openProcStatus(pid int) (*procStatus, error) { return &procStatus{}, nil }
+func (p *procStatus) peakRSS() int64               { return 0 }
+func (p *procStatus) close()                       {}
 
 func rusagePeak(ru *syscall.Rusage) int64 {
 	if ru == nil {

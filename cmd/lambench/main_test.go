@@ -67,7 +67,7 @@ type servedProcess struct {
 
 // startServe runs the lambench binary's serve command on a free port and
 // waits for its JSON startup line.
-func startServe(t *testing.T, dir string, args ...string) *servedProcess {
+func startServe(t testing.TB, dir string, args ...string) *servedProcess {
 	t.Helper()
 	cmd := exec.Command(lambenchBin, append([]string{"serve", "--addr", "127.0.0.1:0", "-o", "json"}, args...)...)
 	cmd.Dir = dir
@@ -115,7 +115,7 @@ func startServe(t *testing.T, dir string, args ...string) *servedProcess {
 	return sp
 }
 
-func (sp *servedProcess) stop(t *testing.T, sig os.Signal) error {
+func (sp *servedProcess) stop(t testing.TB, sig os.Signal) error {
 	t.Helper()
 	sp.cmd.Process.Signal(sig)
 	select {
@@ -141,7 +141,7 @@ func aws(t *testing.T, endpoint string, args ...string) (stdout, stderr string, 
 	return o.String(), e.String(), err
 }
 
-func waitUntil(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+func waitUntil(t testing.TB, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -36,6 +37,8 @@ type ServeOptions struct {
 
 	// DemoExecutable runs the builtin demos; empty means this executable.
 	DemoExecutable string
+	// CPUProfile, when set, is where a CPU profile of the server is written.
+	CPUProfile string
 }
 
 func newServeCmd(io *IOStreams, g *GlobalOptions, runF func(context.Context, *ServeOptions) error) *cobra.Command {
@@ -80,6 +83,8 @@ Stop it with Ctrl-C: every function process is stopped and reaped.`,
 	f.StringVar(&opts.Region, "region", emulator.DefaultRegion, "region reported in ARNs and given to functions")
 	f.StringVarP(&opts.Output, "output", "o", "text", "startup message format: text or json (one line: endpoint and functions)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log the local Lambda's own events to stderr")
+	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the local Lambda to `FILE` (for lambench's developers)")
+	_ = f.MarkHidden("cpuprofile")
 	return cmd
 }
 
@@ -90,6 +95,17 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	cfg, err := loadConfig(opts.Global)
 	if err != nil {
 		return err
+	}
+	if opts.CPUProfile != "" {
+		f, err := os.Create(opts.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	functions := emulator.DemoFunctions()
 	source := "built-in demos; define your own with [[functions]] in lambench.toml"
