@@ -25,8 +25,8 @@ func killGroup(pid int) {
 type procStatus struct{}
 
 func openProcStatus(pid int) (*procStatus, error) { return &procStatus{}, nil }
-func (p *procStatus) peakRSS() int64               { return 0 }
-func (p *procStatus) close()                       {}
+func (p *procStatus) peakRSS() int64              { return 0 }
+func (p *procStatus) close()                      {}
 
 func rusagePeak(ru *syscall.Rusage) int64 {
 	if ru == nil {
