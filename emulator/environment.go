@@ -71,6 +71,7 @@ type environment struct {
 	initFailed chan struct{}    // closed when the runtime posts /runtime/init/error
 	exited     chan struct{}    // closed once the process has been reaped
 	stopped    chan struct{}    // closed when the environment is being killed
+	served     chan struct{}    // closed when its Runtime API server has returned
 	killOnce   sync.Once
 	failOnce   sync.Once
 
@@ -104,13 +105,17 @@ func newEnvironment(s *Server, fn *function) *environment {
 		initFailed: make(chan struct{}),
 		exited:     make(chan struct{}),
 		stopped:    make(chan struct{}),
+		served:     make(chan struct{}),
 		generation: fn.generation,
 	}
 	return e
 }
 
 // start launches the process and its Runtime API endpoint. The environment
-// must already be counted by the scheduler; on error it is dead.
+// must already be counted by the scheduler. An error means nothing was
+// started (the caller releases the environment); a process that fails to
+// execute is not an error here but an exited environment, which run
+// reports as Runtime.InvalidEntrypoint.
 func (e *environment) start() error {
 	s := e.srv
 	e.stream = s.logs.stream(logGroupName(e.cfg.Name), e.streamName)
@@ -154,7 +159,10 @@ func (e *environment) start() error {
 		return errShuttingDown
 	}
 	go e.capture.run()
-	go func() { _ = e.httpSrv.Serve(ln) }()
+	go func() {
+		defer close(e.served)
+		_ = e.httpSrv.Serve(ln)
+	}()
 	e.startedAt = time.Now()
 	err = cmd.Start()
 	pw.Close()
@@ -164,7 +172,7 @@ func (e *environment) start() error {
 		e.mu.Unlock()
 		close(e.exited)
 		go e.supervise(false)
-		return err
+		return nil
 	}
 	status, err := openProcStatus(cmd.Process.Pid)
 	if err != nil {
@@ -258,6 +266,7 @@ func (e *environment) supervise(started bool) {
 	e.kill()
 	e.srv.sched.retire(e)
 	_ = e.httpSrv.Close()
+	<-e.served
 	e.capture.close(time.Second)
 	e.srv.sched.untrack(e)
 }

@@ -236,8 +236,12 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 		if cold {
 			// A cold invocation's tail starts with what init printed.
 			env.tail = &inv.tail
-			if err := env.start(); err != nil && !errors.Is(err, errShuttingDown) {
-				s.opts.logger.Warn("start function process", "function", fn.name, "error", err)
+			if err := env.start(); err != nil {
+				s.sched.release(env, false)
+				if !errors.Is(err, errShuttingDown) {
+					s.opts.logger.Error("start an execution environment", "function", fn.name, "error", err)
+				}
+				return nil, errService("start an execution environment for %s: %v", fn.name, err)
 			}
 		}
 		out := env.run(inv, cold)
@@ -245,9 +249,11 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 		if s.sched.isClosing() && !out.reusable {
 			return nil, errService("%v", errShuttingDown)
 		}
-		if out.retry && attempt < 3 {
-			inv.done = nil
-			continue
+		if out.retry {
+			if attempt < 3 {
+				continue
+			}
+			return nil, errService("no execution environment of %s took the event: each exited before it could", fn.name)
 		}
 		res := &InvokeOutput{
 			StatusCode:      200,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lambench/lambench/emulator"
+	"github.com/lambench/lambench/internal/testbin"
 )
 
 func ownerOf(pid int) (string, error) { return emulator.OwnerID(pid) }
@@ -215,4 +217,30 @@ func TestCrashedServeIsCleanedUpOnRestart(t *testing.T) {
 		return len(emulator.ProcessesOwnedBy(first.owner)) == 0
 	})
 	second.stop(t, os.Interrupt)
+}
+
+// TestExampleConfig serves examples/lambench.toml as the README says, with
+// the example function built as its bootstrap.
+func TestExampleConfig(t *testing.T) {
+	dir := t.TempDir()
+	toml, err := os.ReadFile(filepath.Join(testbin.ModuleRoot(), "examples", "lambench.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "lambench.toml"), toml, 0o644)
+	if _, err := testbin.Build(filepath.Join(dir, "hello-go"), "./examples/hello-go", "bootstrap", "lambda.norpc"); err != nil {
+		t.Fatal(err)
+	}
+	sp := startServe(t, dir)
+	for fn, want := range map[string]string{"hello-go": `{"message":"Hi, ex!"}`, "hello": `{"message":"Hello, ex!"}`} {
+		resp, err := http.Post(sp.endpoint+"/2015-03-31/functions/"+fn+"/invocations", "application/json", strings.NewReader(`{"name":"ex"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != want {
+			t.Errorf("%s: %s, want %s", fn, body, want)
+		}
+	}
 }

@@ -43,7 +43,7 @@ var demos = []Demo{
 	{"hello", `greets {"name":"..."} and logs a line`, 3 * time.Second, hello},
 	{"echo", "returns the event unchanged", 3 * time.Second, echo},
 	{"sleep", `sleeps {"ms":N} milliseconds (default 50)`, 30 * time.Second, sleep},
-	{"cpu", `burns CPU: {"units":N} rounds of SHA-256 over 256 KiB (default 100, about 100 ms of one 2026 core)`, 60 * time.Second, cpu},
+	{"cpu", `burns CPU: {"units":N} rounds of SHA-256 over 1.5 MiB (default 100: about 100 ms of one 2026 x86 core)`, 60 * time.Second, cpu},
 	{"fail", `returns an error {"message":"..."}; {"panic":true} panics instead`, 3 * time.Second, fail},
 	{"crash", `exits the process with {"code":N} (default 2)`, 3 * time.Second, crash},
 	{"alloc", `allocates {"mb":N} MB and touches every page (default 64)`, 30 * time.Second, alloc},
@@ -132,7 +132,7 @@ type cpuResult struct {
 }
 
 // cpuUnitBytes is the data hashed per unit of CPU work.
-const cpuUnitBytes = 256 << 10
+const cpuUnitBytes = 1536 << 10
 
 func cpu(e cpuEvent) (cpuResult, error) {
 	units := 100
