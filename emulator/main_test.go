@@ -1,9 +1,6 @@
 package emulator
 
 import (
-	"encoding/base64"
-	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,17 +18,7 @@ import (
 // its demo functions as real function processes.
 var lambenchBin string
 
-func TestMain(m *testing.M) {
-	path, cleanup, err := testbin.Lambench()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lambenchBin = path
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testbin.MainWithLambench(m, &lambenchBin)) }
 
 // newTestServer starts a local Lambda serving fs on a loopback port. At
 // cleanup it closes the server and fails the test if any process it
@@ -95,30 +82,9 @@ type httpResult struct {
 // headers come as name, value pairs.
 func invokeHTTP(t testing.TB, url, function, payload string, headers ...string) httpResult {
 	t.Helper()
-	req, err := http.NewRequest("POST", url+"/2015-03-31/functions/"+function+"/invocations", strings.NewReader(payload))
+	r, err := doInvoke(url, function, payload, headers...)
 	if err != nil {
 		t.Fatal(err)
-	}
-	req.Header.Set("X-Amz-Log-Type", "Tail")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := httpResult{status: resp.StatusCode, header: resp.Header, body: body}
-	if lr := resp.Header.Get("X-Amz-Log-Result"); lr != "" {
-		b, err := base64.StdEncoding.DecodeString(lr)
-		if err != nil {
-			t.Fatalf("X-Amz-Log-Result is not base64: %v", err)
-		}
-		r.log = string(b)
 	}
 	return r
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -20,17 +19,7 @@ import (
 // lambenchBin is the real lambench binary, built once.
 var lambenchBin string
 
-func TestMain(m *testing.M) {
-	path, cleanup, err := testbin.Lambench()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lambenchBin = path
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testbin.MainWithLambench(m, &lambenchBin)) }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a polling reader.
 type syncBuffer struct {

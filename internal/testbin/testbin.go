@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"testing"
 )
 
 // moduleRoot finds the repository root from this source file.
@@ -50,6 +51,20 @@ func Lambench() (path string, cleanup func(), err error) {
 		return "", nil, err
 	}
 	return path, cleanup, nil
+}
+
+// MainWithLambench is a TestMain body for packages whose tests run the
+// lambench binary: it builds it, stores its path in *path, runs the tests
+// and removes the binary.
+func MainWithLambench(m *testing.M, path *string) int {
+	p, cleanup, err := Lambench()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cleanup()
+	*path = p
+	return m.Run()
 }
 
 // ModuleRoot returns the repository's root directory.
