@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,8 +16,8 @@ import (
 )
 
 // Handler returns the HTTP Lambda API (rest-json, as aws-sdk-go-v2 and the
-// aws CLI speak it): ListFunctions, GetFunction, GetFunctionConfiguration,
-// GetFunctionConcurrency, GetAccountSettings and Invoke.
+// aws CLI speak it): Invoke, the read and write sides of the control plane
+// and GetAccountSettings.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	// ListFunctions comes with and without a trailing slash depending on
@@ -30,11 +29,18 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /2015-03-31/functions/{name}/configuration", s.handleGetConfiguration)
 	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", s.handleInvoke)
 	mux.HandleFunc("GET /2019-09-30/functions/{name}/concurrency", s.handleGetConcurrency)
+	mux.HandleFunc("POST /2015-03-31/functions", s.handleCreateFunction)
+	mux.HandleFunc("POST /2015-03-31/functions/{$}", s.handleCreateFunction)
+	mux.HandleFunc("PUT /2015-03-31/functions/{name}/code", s.handleUpdateCode)
+	mux.HandleFunc("PUT /2015-03-31/functions/{name}/configuration", s.handleUpdateConfiguration)
+	mux.HandleFunc("DELETE /2015-03-31/functions/{name}", s.handleDeleteFunction)
+	mux.HandleFunc("PUT /2017-10-31/functions/{name}/concurrency", s.handlePutConcurrency)
+	mux.HandleFunc("DELETE /2017-10-31/functions/{name}/concurrency", s.handleDeleteConcurrency)
 	mux.HandleFunc("GET /2016-08-19/account-settings", s.handleAccountSettings)
 	mux.HandleFunc("GET /2016-08-19/account-settings/{$}", s.handleAccountSettings)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &APIError{Status: http.StatusNotFound, Code: "UnknownOperationException",
-			Message: "Unknown operation " + r.Method + " " + r.URL.Path + " (the local Lambda serves Invoke, ListFunctions, GetFunction, GetFunctionConfiguration, GetFunctionConcurrency and GetAccountSettings)"})
+			Message: "Unknown operation " + r.Method + " " + r.URL.Path + " (the local Lambda serves Invoke, ListFunctions, GetFunction, GetFunctionConfiguration, CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction, Put/Get/DeleteFunctionConcurrency and GetAccountSettings)"})
 	})
 	return recoverer(mux, s)
 }
@@ -254,28 +260,32 @@ type concurrency struct {
 }
 
 type functionConfiguration struct {
-	FunctionName     string
-	FunctionArn      string
-	Runtime          string
-	Role             string
-	Handler          string
-	CodeSize         int64
-	Description      string
-	Timeout          int
-	MemorySize       int
-	LastModified     string
-	CodeSha256       string
-	Version          string
-	Environment      *environmentVariables `json:",omitempty"`
-	TracingConfig    map[string]string
-	RevisionId       string
-	State            string
-	LastUpdateStatus string
-	PackageType      string
-	Architectures    []string
-	EphemeralStorage map[string]int
-	LoggingConfig    map[string]string
-	SnapStart        map[string]string
+	FunctionName               string
+	FunctionArn                string
+	Runtime                    string
+	Role                       string
+	Handler                    string
+	CodeSize                   int64
+	Description                string
+	Timeout                    int
+	MemorySize                 int
+	LastModified               string
+	CodeSha256                 string
+	Version                    string
+	Environment                *environmentVariables `json:",omitempty"`
+	TracingConfig              map[string]string
+	RevisionId                 string
+	State                      string
+	StateReason                string `json:",omitempty"`
+	StateReasonCode            string `json:",omitempty"`
+	LastUpdateStatus           string
+	LastUpdateStatusReason     string `json:",omitempty"`
+	LastUpdateStatusReasonCode string `json:",omitempty"`
+	PackageType                string
+	Architectures              []string
+	EphemeralStorage           map[string]int
+	LoggingConfig              map[string]string
+	SnapStart                  map[string]string
 }
 
 type environmentVariables struct {
@@ -283,30 +293,41 @@ type environmentVariables struct {
 }
 
 func (s *Server) configuration(fn *function) functionConfiguration {
-	cfg := fn.config()
 	size, sum := s.codeInfo(fn)
+	fn.mu.Lock()
+	cfg, rev, modified, state, update := fn.cfg, fn.revisionID, fn.lastModified, fn.state, fn.updateStatus
+	fn.mu.Unlock()
 	c := functionConfiguration{
 		FunctionName:     cfg.Name,
 		FunctionArn:      fn.arn,
 		Runtime:          cfg.Runtime,
-		Role:             "arn:aws:iam::" + s.opts.accountID + ":role/lambench-local",
+		Role:             cfg.Role,
 		Handler:          cfg.Handler,
 		CodeSize:         size,
 		Description:      cfg.Description,
 		Timeout:          int(cfg.Timeout / time.Second),
 		MemorySize:       cfg.MemoryMB,
-		LastModified:     fn.lastModified.UTC().Format("2006-01-02T15:04:05.000-0700"),
+		LastModified:     modified.UTC().Format("2006-01-02T15:04:05.000-0700"),
 		CodeSha256:       sum,
 		Version:          latestVersion,
 		TracingConfig:    map[string]string{"Mode": "PassThrough"},
-		RevisionId:       fn.revisionID,
-		State:            "Active",
-		LastUpdateStatus: "Successful",
+		RevisionId:       rev,
+		State:            state,
+		LastUpdateStatus: update,
 		PackageType:      "Zip",
 		Architectures:    []string{cfg.Architecture},
 		EphemeralStorage: map[string]int{"Size": 512},
 		LoggingConfig:    map[string]string{"LogFormat": "Text", "LogGroup": logGroupName(cfg.Name)},
 		SnapStart:        map[string]string{"ApplyOn": "None", "OptimizationStatus": "Off"},
+	}
+	if c.Role == "" {
+		c.Role = "arn:aws:iam::" + s.opts.accountID + ":role/lambench-local"
+	}
+	if state == statePending {
+		c.StateReason, c.StateReasonCode = "The function is being created.", "Creating"
+	}
+	if update == updateInProgress {
+		c.LastUpdateStatusReason, c.LastUpdateStatusReasonCode = "The function is being updated.", "Updating"
 	}
 	if len(cfg.Environment) > 0 {
 		c.Environment = &environmentVariables{Variables: cfg.Environment}
@@ -332,32 +353,6 @@ func (s *Server) codeLocation(fn *function) string {
 	default:
 		return "file://" + cfg.Command[0]
 	}
-}
-
-// codeInfo returns the code's size and base64 SHA-256, computed once: the
-// executable for builtins (shared by every demo) and commands, every
-// regular file of a code directory (in path order) otherwise.
-func (s *Server) codeInfo(fn *function) (int64, string) {
-	fn.codeOnce.Do(func() {
-		cfg := fn.config()
-		switch {
-		case strings.HasPrefix(cfg.Code, BuiltinPrefix):
-			s.exeOnce.Do(func() { s.exeSize, s.exeSha256 = hashFiles([]string{s.opts.demoExecutable}) })
-			fn.codeSize, fn.codeSha256 = s.exeSize, s.exeSha256
-		case cfg.Code != "":
-			var files []string
-			_ = filepath.WalkDir(cfg.Code, func(path string, d fs.DirEntry, err error) error {
-				if err == nil && d.Type().IsRegular() {
-					files = append(files, path)
-				}
-				return nil
-			})
-			fn.codeSize, fn.codeSha256 = hashFiles(files)
-		default:
-			fn.codeSize, fn.codeSha256 = hashFiles(cfg.Command[:1])
-		}
-	})
-	return fn.codeSize, fn.codeSha256
 }
 
 func hashFiles(paths []string) (int64, string) {

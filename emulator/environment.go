@@ -119,6 +119,9 @@ func newEnvironment(s *Server, fn *function) *environment {
 func (e *environment) start() error {
 	s := e.srv
 	e.stream = s.logs.stream(logGroupName(e.cfg.Name), e.streamName)
+	if err := os.MkdirAll(e.tmpDir(), 0o700); err != nil {
+		return fmt.Errorf("create the environment's TMPDIR: %w", err)
+	}
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return err
@@ -190,6 +193,12 @@ func (e *environment) start() error {
 	return nil
 }
 
+// tmpDir is the environment's own temporary directory (its TMPDIR),
+// removed when the environment retires.
+func (e *environment) tmpDir() string {
+	return filepath.Join(e.srv.runtimeDir, "tmp", e.id)
+}
+
 // process returns what to execute for the function: path, arguments,
 // working directory (LAMBDA_TASK_ROOT) and extra environment.
 func (e *environment) process() (path string, args []string, dir string, extra []string) {
@@ -230,6 +239,7 @@ func (e *environment) environ(runtimeAPI, taskRoot string, extra []string) []str
 		"TZ=:UTC",
 		"LANG=en_US.UTF-8",
 		"PATH=" + o.path,
+		"TMPDIR=" + e.tmpDir(),
 		ownerEnvVar + "=" + e.srv.owner,
 	}
 	env = append(env, extra...)
@@ -268,6 +278,7 @@ func (e *environment) supervise(started bool) {
 	_ = e.httpSrv.Close()
 	<-e.served
 	e.capture.close(time.Second)
+	os.RemoveAll(e.tmpDir())
 	e.srv.sched.untrack(e)
 }
 

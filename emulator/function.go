@@ -62,6 +62,8 @@ type Function struct {
 	Description string
 	// Architecture is x86_64 or arm64; the machine's when empty.
 	Architecture string
+	// Role is the execution role's ARN, shown in the configuration only.
+	Role string
 }
 
 // FieldError reports an invalid field of a Function. Field is the
@@ -111,9 +113,15 @@ func (f Function) withDefaults() Function {
 	return f
 }
 
-// Validate checks f as the local Lambda would before serving it. Errors are
+// Validate checks f as the local Lambda would before serving it, code
+// included (the bootstrap must exist and be executable). Errors are
 // *FieldError values naming the offending key.
-func (f Function) Validate() error {
+func (f Function) Validate() error { return f.validate(true) }
+
+// validate checks the configuration, and the code when checkCode is set.
+// Functions created through the API are not code-checked, as on AWS: a
+// package without a bootstrap fails at invoke, not at upload.
+func (f Function) validate(checkCode bool) error {
 	f = f.withDefaults()
 	fe := func(field, format string, args ...any) error {
 		return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
@@ -161,6 +169,7 @@ func (f Function) Validate() error {
 		}
 	case f.Code == "":
 		return fe("code", "missing: set code to a directory holding bootstrap, to builtin:NAME, or set command")
+	case !checkCode:
 	default:
 		if err := isDir(f.Code); err != nil {
 			return fe("code", "%v", err)

@@ -185,6 +185,9 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 	if fn == nil {
 		return nil, errNotFound(arn)
 	}
+	if state, _ := fn.status(); state == statePending {
+		return nil, errConflict("The operation cannot be performed at this time. The function is currently in the following state: %s", state)
+	}
 	typ := in.InvocationType
 	if typ == "" {
 		typ = InvocationRequestResponse

@@ -57,6 +57,10 @@ func (sc *scheduler) acquire(fn *function) (env *environment, cold bool, err err
 		sc.mu.Unlock()
 		return nil, false, errService("%v", errShuttingDown)
 	}
+	if fn.deleted {
+		sc.mu.Unlock()
+		return nil, false, errNotFound(fn.arn)
+	}
 	reserved := fn.reserved
 	if n := len(fn.idle); n > 0 {
 		env = fn.idle[n-1]
@@ -125,6 +129,63 @@ func (sc *scheduler) release(env *environment, reusable bool) {
 	sc.retireLocked(env)
 	sc.mu.Unlock()
 	env.kill()
+}
+
+// newGenerationLocked starts a new generation of fn's environments after a
+// change and returns the idle ones of the old generation, retired, for
+// the caller to stop. Busy ones retire when released.
+func (sc *scheduler) newGenerationLocked(fn *function) []*environment {
+	fn.generation++
+	stale := fn.idle
+	fn.idle = nil
+	for _, env := range stale {
+		env.state = stateDead
+		fn.live--
+		sc.live--
+	}
+	return stale
+}
+
+// unregister forgets fn: its reservation is returned to the account, and
+// its idle environments are returned for the caller to stop.
+func (sc *scheduler) unregister(fn *function) []*environment {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	fn.deleted = true
+	if fn.reserved >= 0 {
+		sc.reservedSum -= fn.reserved
+	}
+	if i := slices.Index(sc.functions, fn); i >= 0 {
+		sc.functions = slices.Delete(sc.functions, i, i+1)
+	}
+	return sc.newGenerationLocked(fn)
+}
+
+// setReserved changes fn's reserved concurrency (n < 0: unreserved),
+// keeping the account's unreserved pool at least minUnreserved. Idle
+// environments beyond a lower reservation are returned to be stopped.
+func (sc *scheduler) setReserved(fn *function, n, minUnreserved int) ([]*environment, error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sum := sc.reservedSum
+	if fn.reserved >= 0 {
+		sum -= fn.reserved
+	}
+	if n >= 0 {
+		sum += n
+	}
+	if n >= 0 && sc.limit-sum < minUnreserved {
+		return nil, errInvalidParameter("Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", minUnreserved)
+	}
+	sc.reservedSum = sum
+	fn.reserved = n
+	var extra []*environment
+	for n >= 0 && fn.live > n && len(fn.idle) > 0 {
+		env := fn.idle[0]
+		sc.retireLocked(env)
+		extra = append(extra, env)
+	}
+	return extra, nil
 }
 
 // retire marks an environment dead (its process exited or is being stopped).

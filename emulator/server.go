@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -25,10 +24,11 @@ const (
 // Serve (or mount Handler), and stop it with Close, which stops every
 // execution environment and reaps every child process.
 type Server struct {
-	opts  options
-	owner string
-	logs  *LogStore
-	sched scheduler
+	opts       options
+	owner      string
+	runtimeDir string // os.TempDir()/lambench-OWNER-*, removed at Close
+	logs       *LogStore
+	sched      scheduler
 
 	mu        sync.RWMutex
 	functions map[string]*function
@@ -43,36 +43,12 @@ type Server struct {
 	exeSize   int64
 	exeSha256 string
 
+	timersMu sync.Mutex
+	timers   map[*time.Timer]struct{} // pending settles; nil once closed
+
 	httpMu      sync.Mutex
 	httpServers []*http.Server
 	serving     sync.WaitGroup
-}
-
-// function is a registered function and its warm pool.
-type function struct {
-	name         string
-	arn          string
-	revisionID   string
-	lastModified time.Time
-
-	cfgMu sync.Mutex
-	cfg   Function
-
-	codeOnce   sync.Once
-	codeSize   int64
-	codeSha256 string
-
-	// Scheduler state, guarded by sched.mu.
-	reserved   int // reserved concurrency; -1 when unreserved
-	generation int // bumped by configuration changes; older environments retire
-	idle       []*environment
-	live, busy int
-}
-
-func (fn *function) config() Function {
-	fn.cfgMu.Lock()
-	defer fn.cfgMu.Unlock()
-	return fn.cfg
 }
 
 // Option configures a Server.
@@ -90,6 +66,9 @@ type options struct {
 	path               string
 	workDir            string
 	logger             *slog.Logger
+	updateDelay        time.Duration
+	stateDir           string
+	maxUnzipped        int64
 }
 
 // WithFunctions serves the given functions.
@@ -131,6 +110,20 @@ func WithPath(path string) Option { return func(o *options) { o.path = path } }
 // without a code directory.
 func WithWorkDir(dir string) Option { return func(o *options) { o.workDir = dir } }
 
+// WithUpdateDelay keeps a created function Pending, or an update
+// InProgress, for d before it becomes Active / Successful (default 0:
+// at once). Clients wait for it with the SDK's waiters as on AWS.
+func WithUpdateDelay(d time.Duration) Option { return func(o *options) { o.updateDelay = d } }
+
+// WithStateDir keeps functions created through the API (configuration and
+// code) in dir, so they survive a restart. Without it they live in memory
+// and in a temporary directory removed at Close.
+func WithStateDir(dir string) Option { return func(o *options) { o.stateDir = dir } }
+
+// WithMaxUnzipped bounds the unpacked size of a deployment package (AWS's
+// 250 MB when unset).
+func WithMaxUnzipped(bytes int64) Option { return func(o *options) { o.maxUnzipped = bytes } }
+
 // WithLogger sets where the server reports its own events (discarded by default).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
@@ -161,83 +154,38 @@ func New(opts ...Option) (*Server, error) {
 		logs:      NewLogStore(o.logLimit),
 		functions: map[string]*function{},
 		quit:      make(chan struct{}),
+		timers:    map[*time.Timer]struct{}{},
 	}
 	s.sched = scheduler{srv: s, limit: o.accountConcurrency, all: map[*environment]struct{}{}}
 	for _, f := range o.functions {
-		if err := s.register(f); err != nil {
+		if _, err := s.register(f, originConfig); err != nil {
 			return nil, err
 		}
 	}
-	if s.sched.reservedSum > s.sched.limit {
-		return nil, fmt.Errorf("the functions reserve %d concurrent executions, more than the account limit of %d: lower reserved_concurrency or raise the account concurrency",
-			s.sched.reservedSum, s.sched.limit)
+	if s.sched.limit-s.sched.reservedSum < s.minUnreserved() {
+		return nil, fmt.Errorf("the functions reserve %d concurrent executions, leaving less than %d of the account limit of %d to the others: lower reserved_concurrency or raise the account concurrency",
+			s.sched.reservedSum, s.minUnreserved(), s.sched.limit)
 	}
 	if n, err := sweepOrphans(); err != nil {
 		o.logger.Warn("looking for function processes left behind", "error", err)
 	} else if n > 0 {
 		o.logger.Info("stopped function processes left behind by a previous local Lambda", "processes", n)
 	}
+	sweepRuntimeDirs(os.TempDir())
+	rd, err := os.MkdirTemp(os.TempDir(), runtimeDirPrefix+s.owner+"-")
+	if err != nil {
+		return nil, fmt.Errorf("create the runtime directory: %w", err)
+	}
+	s.runtimeDir = rd
+	if o.stateDir != "" {
+		if err := s.loadState(); err != nil {
+			os.RemoveAll(s.runtimeDir)
+			return nil, err
+		}
+	}
 	s.bg.Add(1)
 	go s.reapLoop()
 	return s, nil
-}
-
-func (s *Server) register(f Function) error {
-	if err := f.Validate(); err != nil {
-		return fmt.Errorf("function %q: %w", f.Name, err)
-	}
-	f = f.withDefaults()
-	f.Environment = cloneMap(f.Environment)
-	f.Command = append([]string(nil), f.Command...)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, dup := s.functions[f.Name]; dup {
-		return &FieldError{Field: "name", Err: fmt.Errorf("function %q is defined twice", f.Name)}
-	}
-	fn := &function{
-		name:         f.Name,
-		arn:          s.functionARN(f.Name),
-		revisionID:   newRequestID(),
-		lastModified: time.Now(),
-		cfg:          f,
-		reserved:     -1,
-	}
-	if f.ReservedConcurrency != nil {
-		fn.reserved = *f.ReservedConcurrency
-	}
-	s.functions[f.Name] = fn
-	s.names = append(s.names, f.Name)
-	sort.Strings(s.names)
-	s.sched.register(fn)
-	return nil
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
-}
-
-func (s *Server) function(name string) *function {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.functions[name]
-}
-
-// functionList returns the registered functions sorted by name.
-func (s *Server) functionList() []*function {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]*function, len(s.names))
-	for i, n := range s.names {
-		out[i] = s.functions[n]
-	}
-	return out
 }
 
 func (s *Server) functionARN(name string) string {
@@ -364,6 +312,7 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		envs := s.sched.shutdown()
 		close(s.quit)
+		s.stopTimers()
 		s.httpMu.Lock()
 		servers := s.httpServers
 		s.httpMu.Unlock()
@@ -386,6 +335,7 @@ func (s *Server) Close() error {
 		shutdowns.Wait()
 		s.serving.Wait()
 		s.bg.Wait()
+		os.RemoveAll(s.runtimeDir)
 	})
 	return nil
 }
