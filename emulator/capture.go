@@ -17,13 +17,14 @@ const DefaultMaxLineBytes = 256<<10 - 26
 // so their order is kept) into log lines.
 //
 // Every read of the pipe happens with mu held, both in the reader goroutine
-// and in drain. So when drain, holding mu, has read the pipe until it is
-// empty, every byte the process wrote before drain started has been turned
-// into lines: that is how all lines a function printed before answering
-// land before its END and REPORT lines, without sleeping or guessing.
-// The pipe's read end is non-blocking (os.Pipe registers it with the
-// runtime poller), so the reader goroutine waits in the poller, not in a
-// read holding mu.
+// and in drain. Drain asks the kernel how many bytes the pipe holds
+// (FIONREAD) and reads exactly those: they are precisely what the process
+// wrote before the drain began, so every line a function printed before
+// answering lands before its END and REPORT lines, without sleeping or
+// guessing, and a process that never stops writing cannot keep a drain
+// going. The pipe's read end is non-blocking (os.Pipe registers it with
+// the runtime poller), so the reader goroutine waits in the poller, not in
+// a read holding mu.
 type capture struct {
 	f       *os.File
 	rc      syscall.RawConn
@@ -94,26 +95,46 @@ func (c *capture) readOnce(fd uintptr) (more, again bool) {
 }
 
 // locked drains the pipe, then runs fn with mu held: what fn emits comes
-// after everything the process wrote before the call.
-func (c *capture) locked(fn func()) {
+// after everything the process wrote before the call. With flush, a line
+// the process has not finished is emitted first (at END it still belongs
+// to the invocation that printed it; at START it may be half of a line a
+// background writer is printing, so it is left alone).
+func (c *capture) locked(flush bool, fn func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.drainLocked()
+	if flush {
+		c.flushLocked(time.Now())
+	}
 	fn()
 }
 
+// drainLocked reads what the pipe holds now, and no more.
 func (c *capture) drainLocked() {
-	if !c.eof {
-		_ = c.rc.Control(func(fd uintptr) {
-			for {
-				more, again := c.readOnce(fd)
-				if !more || again {
-					return
-				}
-			}
-		})
+	if c.eof {
+		return
 	}
-	c.flushLocked(time.Now())
+	_ = c.rc.Control(func(fd uintptr) {
+		queued, err := pipeQueued(fd)
+		if err != nil {
+			return
+		}
+		for queued > 0 {
+			n, err := syscall.Read(int(fd), c.buf[:min(queued, len(c.buf))])
+			switch {
+			case errors.Is(err, syscall.EINTR):
+				continue
+			case err != nil:
+				return
+			case n == 0:
+				c.eof = true
+				c.flushLocked(time.Now())
+				return
+			}
+			c.consumeLocked(c.buf[:n], time.Now())
+			queued -= n
+		}
+	})
 }
 
 func (c *capture) consumeLocked(data []byte, at time.Time) {
@@ -121,7 +142,7 @@ func (c *capture) consumeLocked(data []byte, at time.Time) {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			c.partial = append(c.partial, data...)
-			for len(c.partial) >= c.maxLine {
+			for len(c.partial) > c.maxLine {
 				c.emit(string(c.partial[:c.maxLine]), at)
 				c.partial = append(c.partial[:0], c.partial[c.maxLine:]...)
 			}
@@ -142,8 +163,7 @@ func (c *capture) consumeLocked(data []byte, at time.Time) {
 	}
 }
 
-// flushLocked emits a line the process has not finished: at a drain it
-// still belongs to the invocation that printed it.
+// flushLocked emits a line the process has not finished.
 func (c *capture) flushLocked(at time.Time) {
 	if len(c.partial) > 0 {
 		c.emit(string(c.partial), at)
@@ -160,6 +180,7 @@ func (c *capture) close(grace time.Duration) {
 	}
 	c.mu.Lock()
 	c.drainLocked()
+	c.flushLocked(time.Now())
 	c.eof = true
 	c.mu.Unlock()
 	c.f.Close()

@@ -240,7 +240,7 @@ func (e *environment) environ(runtimeAPI, taskRoot string, extra []string) []str
 		"LANG=en_US.UTF-8",
 		"PATH=" + o.path,
 		"TMPDIR=" + e.tmpDir(),
-		ownerEnvVar + "=" + e.srv.owner,
+		ownerEnvVar + "=" + e.srv.marker,
 	}
 	env = append(env, extra...)
 	for k, v := range cfg.Environment {
@@ -254,7 +254,26 @@ func (e *environment) environ(runtimeAPI, taskRoot string, extra []string) []str
 func (e *environment) supervise(started bool) {
 	defer e.srv.envs.Done()
 	if started {
-		err := e.cmd.Wait()
+		// Wait for the exit without reaping: while the process is a
+		// zombie its pid, and so its group id, cannot be reused, so the
+		// group can still be killed safely (whatever the process started
+		// dies with it); only then is it reaped, and signals stop.
+		var err error
+		exitedFirst := waitExit(e.cmd.Process.Pid)
+		if !exitedFirst {
+			err = e.cmd.Wait()
+		}
+		e.mu.Lock()
+		killGroup(e.pid)
+		e.reaped = true
+		if e.status != nil {
+			e.status.close()
+			e.status = nil
+		}
+		e.mu.Unlock()
+		if exitedFirst {
+			err = e.cmd.Wait()
+		}
 		var peak int64
 		if st := e.cmd.ProcessState; st != nil {
 			ru, _ := st.SysUsage().(*syscall.Rusage)
@@ -262,14 +281,6 @@ func (e *environment) supervise(started bool) {
 		}
 		e.mu.Lock()
 		e.exitErr, e.exitPeak = err, peak
-		// Whatever the process started dies with it. The group id stays
-		// reserved while any member lives, so this cannot hit a stranger.
-		killGroup(e.pid)
-		e.reaped = true
-		if e.status != nil {
-			e.status.close()
-			e.status = nil
-		}
 		e.mu.Unlock()
 		close(e.exited)
 	}
@@ -278,6 +289,9 @@ func (e *environment) supervise(started bool) {
 	_ = e.httpSrv.Close()
 	<-e.served
 	e.capture.close(time.Second)
+	if e.stream != nil {
+		e.srv.logs.retire(e.stream)
+	}
 	os.RemoveAll(e.tmpDir())
 	e.srv.sched.untrack(e)
 }
@@ -302,9 +316,10 @@ func (e *environment) emitLine(line string, at time.Time) {
 }
 
 // platformLines writes Lambda's own lines after everything the process has
-// printed so far, and switches the tail they also go to.
+// printed so far (finishing a line it left open), and switches the tail
+// they also go to.
 func (e *environment) platformLines(tail *tailBuffer, lines ...string) {
-	e.capture.locked(func() {
+	e.capture.locked(true, func() {
 		if tail != nil {
 			e.tail = tail
 		}
@@ -316,7 +331,7 @@ func (e *environment) platformLines(tail *tailBuffer, lines ...string) {
 }
 
 func (e *environment) detachTail() {
-	e.capture.locked(func() { e.tail = nil })
+	e.capture.locked(false, func() { e.tail = nil })
 }
 
 // memoryUsedMB is Max Memory Used: the process's peak resident memory so far.
@@ -415,12 +430,25 @@ func (e *environment) handleNext(w http.ResponseWriter, r *http.Request) {
 		e.kill()
 		return
 	}
-	e.platformLines(&inv.tail, "START RequestId: "+inv.id+" Version: $LATEST")
-	e.mu.Lock()
-	e.cur = inv
-	e.waiting = false
-	inv.phase = phaseDelivered
-	e.mu.Unlock()
+	// START goes to the log after all the process printed before, then
+	// the event to the runtime; run may have given up on the event
+	// meanwhile (the process exited, the deadline passed).
+	delivered := false
+	e.capture.locked(false, func() {
+		e.mu.Lock()
+		e.waiting = false
+		if !inv.abandoned {
+			e.cur, inv.phase, delivered = inv, phaseDelivered, true
+		}
+		e.mu.Unlock()
+		if delivered {
+			e.tail = &inv.tail
+			e.emitLine("START RequestId: "+inv.id+" Version: $LATEST", time.Now())
+		}
+	})
+	if !delivered {
+		panic(http.ErrAbortHandler)
+	}
 
 	h := w.Header()
 	h["Lambda-Runtime-Aws-Request-Id"] = []string{inv.id}

@@ -139,12 +139,13 @@ type invocation struct {
 	start         time.Time
 	deadline      time.Time
 
-	phase    invPhase
-	response []byte
-	errBody  []byte
-	errType  string
-	end      time.Time
-	done     chan struct{}
+	phase     invPhase
+	abandoned bool // run gave up on it before the runtime took it
+	response  []byte
+	errBody   []byte
+	errType   string
+	end       time.Time
+	done      chan struct{}
 
 	tail tailBuffer // guarded by the environment's capture lock
 }
@@ -219,10 +220,7 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 	if err != nil {
 		return nil, err
 	}
-	invokedARN := arn
-	if !strings.HasPrefix(in.FunctionName, "arn:") {
-		invokedARN = s.functionARN(name)
-	}
+	invokedARN := arn // qualified when the caller qualified it, as on AWS
 
 	inv := &invocation{
 		id:            newRequestID(),
@@ -318,9 +316,9 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 	select {
 	case e.work <- inv:
 	case <-e.stopped:
-		return outcome{retry: true}
+		return e.undelivered(inv)
 	case <-e.exited:
-		return outcome{retry: true}
+		return e.undelivered(inv)
 	}
 
 	timer := time.NewTimer(time.Until(inv.deadline))
@@ -329,8 +327,14 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 	case <-inv.done:
 		return e.finish(inv, cold, "", "")
 	case <-e.exited:
+		msg := "RequestId: " + inv.id + " Error: " + e.exitMessage()
 		e.mu.Lock()
 		switch inv.phase {
+		case phasePending:
+			// Handed over, but the process died before it got the event.
+			inv.abandoned = true
+			e.mu.Unlock()
+			return e.undelivered(inv)
 		case phaseComplete:
 			e.mu.Unlock()
 			return e.finish(inv, cold, "", "")
@@ -343,50 +347,62 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 		}
 		e.cur = nil
 		inv.end = time.Now()
+		inv.fail("Runtime.ExitError", errorBody("Runtime.ExitError", msg))
 		e.mu.Unlock()
-		msg := "RequestId: " + inv.id + " Error: " + e.exitMessage()
-		inv.errType, inv.errBody = "Runtime.ExitError", errorBody("Runtime.ExitError", msg)
 		return e.finish(inv, cold, "error", "Runtime.ExitError", msg, "Runtime.ExitError")
 	case <-timer.C:
 		e.kill()
 		<-e.exited
+		secs := cfg.Timeout.Seconds()
 		e.mu.Lock()
+		if inv.phase == phaseComplete { // finished as the deadline fell
+			e.mu.Unlock()
+			return e.finish(inv, cold, "", "")
+		}
+		inv.abandoned = true
 		e.cur = nil
 		inv.end = inv.start.Add(cfg.Timeout)
+		inv.fail("Sandbox.Timedout", errorBody("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, secs)))
 		e.mu.Unlock()
-		secs := cfg.Timeout.Seconds()
-		inv.errType = "Sandbox.Timedout"
-		inv.errBody = errorBody(inv.errType, fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, secs))
 		return e.finish(inv, cold, "timeout", "", fmt.Sprintf("%s %s Task timed out after %.2f seconds", timestamp(), inv.id, secs))
 	}
 }
 
+// undelivered ends an attempt whose event never reached the function: the
+// environment is gone, and the invocation is tried again elsewhere with a
+// clean tail.
+func (e *environment) undelivered(inv *invocation) outcome {
+	e.detachTail()
+	inv.tail = tailBuffer{}
+	return outcome{retry: true}
+}
+
 // finish writes END and REPORT (after any lines given) and builds the outcome.
 func (e *environment) finish(inv *invocation, cold bool, status, errType string, lines ...string) outcome {
+	e.mu.Lock()
 	r := Report{
-		RequestID:       inv.id,
-		Duration:        inv.end.Sub(inv.start),
-		MemorySizeMB:    e.cfg.MemoryMB,
-		MaxMemoryUsedMB: e.memoryUsedMB(),
-		Cold:            cold,
-		Status:          status,
-		ErrorType:       errType,
+		RequestID:    inv.id,
+		Duration:     inv.end.Sub(inv.start),
+		MemorySizeMB: e.cfg.MemoryMB,
+		Cold:         cold,
+		Status:       status,
+		ErrorType:    errType,
 	}
 	if cold {
-		e.mu.Lock()
 		r.InitDuration = e.readyAt.Sub(e.startedAt)
-		e.mu.Unlock()
 	}
-	r.BilledDuration = billed(r.Duration + r.InitDuration)
-	e.platformLines(nil, append(lines, "END RequestId: "+inv.id, r.String())...)
-	e.detachTail()
-
-	out := outcome{report: r, reusable: status == ""}
+	out := outcome{reusable: status == ""}
 	if inv.phase == phaseComplete && inv.errType == "" {
 		out.payload = inv.response
 	} else {
 		out.payload, out.funcError = inv.errBody, true
 	}
+	e.mu.Unlock()
+	r.MaxMemoryUsedMB = e.memoryUsedMB()
+	r.BilledDuration = billed(r.Duration + r.InitDuration)
+	e.platformLines(nil, append(lines, "END RequestId: "+inv.id, r.String())...)
+	e.detachTail()
+	out.report = r
 	select {
 	case <-e.exited:
 		out.reusable = false

@@ -12,8 +12,12 @@ import (
 // Lambda keeps in memory; beyond it the oldest events are dropped.
 const DefaultLogLimit = 64 << 20
 
-// eventOverhead approximates the memory an event costs besides its message.
-const eventOverhead = 64
+// eventOverhead approximates the memory an event costs besides its
+// message; streamOverhead what a stream costs besides its events.
+const (
+	eventOverhead  = 64
+	streamOverhead = 256
+)
 
 // LogEvent is one log line of a function, as CloudWatch Logs stores it.
 type LogEvent struct {
@@ -41,7 +45,8 @@ type LogStreamInfo struct {
 
 // LogStore keeps the log groups, streams and events of the local Lambda in
 // memory. Its size is bounded: when the events' bytes exceed the limit the
-// oldest events, whatever their stream, are dropped. Writers never block
+// oldest events, whatever their stream, are dropped, and the streams of
+// environments that are gone are deleted once empty. Writers never block
 // on readers: subscribers that fall behind lose events (and are told how
 // many), functions never wait.
 type LogStore struct {
@@ -51,7 +56,7 @@ type LogStore struct {
 	dropped int64
 	seq     uint64
 	groups  map[string]*logGroup
-	fifo    []*logStream // one entry per stored event, oldest first, from fifoHead
+	fifo    []*logStream // one entry per stored event, oldest first, from head
 	head    int
 	subs    map[*Subscription]struct{}
 }
@@ -71,6 +76,7 @@ type logStream struct {
 	first      int64
 	last       int64
 	lastIngest int64
+	retired    bool // its environment is gone: it is deleted once empty
 }
 
 // NewLogStore returns a store keeping at most limit bytes of events
@@ -96,8 +102,29 @@ func (s *LogStore) stream(group, name string) *logStream {
 	if st == nil {
 		st = &logStream{group: g, name: name, created: now}
 		g.streams[name] = st
+		s.size += streamOverhead
 	}
 	return st
+}
+
+// retire marks a stream whose environment is gone: once its last event
+// is dropped, the stream goes too, so that a run of short-lived
+// environments cannot grow the store without bound.
+func (s *LogStore) retire(st *logStream) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.retired = true
+	s.deleteIfEmptyLocked(st)
+	for s.size > s.limit && s.head < len(s.fifo) {
+		s.evictOldest()
+	}
+}
+
+func (s *LogStore) deleteIfEmptyLocked(st *logStream) {
+	if st.retired && st.head == len(st.events) && st.group.streams[st.name] == st {
+		delete(st.group.streams, st.name)
+		s.size -= streamOverhead
+	}
 }
 
 // append stores one line written at ts.
@@ -140,7 +167,11 @@ func (s *LogStore) evictOldest() {
 	s.size -= int64(len(ev.Message)) + eventOverhead
 	*ev = LogEvent{}
 	st.head++
-	if st.head > 1024 && st.head*2 > len(st.events) {
+	switch {
+	case st.head == len(st.events):
+		st.events, st.head = nil, 0
+		s.deleteIfEmptyLocked(st)
+	case st.head > 1024 && st.head*2 > len(st.events):
 		st.events = slices.Clone(st.events[st.head:])
 		st.head = 0
 	}

@@ -8,11 +8,15 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // ownerEnvVar marks every function process (and, through inheritance, its
-// descendants) with the identity of the local Lambda that started it, so a
-// later local Lambda can find and stop what a crashed one left behind.
+// descendants) with the identity of the local Lambda that started it,
+// OWNER/SERVER (the process's owner id, then one Server's id), so a later
+// local Lambda can find and stop what a crashed one left behind, and a
+// Server can find what escaped its process groups.
 const ownerEnvVar = "_LAMBENCH_OWNER"
 
 // procAttr puts a function process in its own process group, so that
@@ -160,7 +164,7 @@ func sweepOrphans() (int, error) {
 		owner := ""
 		for _, kv := range bytes.Split(env, []byte{0}) {
 			if v, ok := bytes.CutPrefix(kv, []byte(ownerEnvVar+"=")); ok {
-				owner = string(v)
+				owner, _, _ = strings.Cut(string(v), "/")
 			}
 		}
 		if owner == "" {
@@ -184,14 +188,16 @@ func sweepOrphans() (int, error) {
 }
 
 // ProcessesOwnedBy lists the live processes started (directly or not) by
-// the local Lambda with the given owner id: after it stops, none remain.
+// the local Lambdas of the process with the given owner id (see OwnerID),
+// or by one Server (its Marker): after they stop, none remain.
 func ProcessesOwnedBy(owner string) []int {
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	var pids []int
-	needle := []byte(ownerEnvVar + "=" + owner + "\x00")
+	exact := []byte(ownerEnvVar + "=" + owner + "\x00")
+	prefix := []byte(ownerEnvVar + "=" + owner + "/")
 	for _, dir := range dirs {
 		env, err := os.ReadFile(dir + "/environ")
-		if err != nil || !bytes.Contains(env, needle) {
+		if err != nil || !(bytes.Contains(env, exact) || bytes.Contains(env, prefix)) {
 			continue
 		}
 		// A zombie keeps its environ readable only while it is reaped
@@ -214,4 +220,23 @@ func machineMemory() int64 {
 		return 0
 	}
 	return int64(info.Totalram) * int64(info.Unit)
+}
+
+// pipeQueued returns how many bytes a pipe holds (FIONREAD, which Linux
+// calls TIOCINQ).
+func pipeQueued(fd uintptr) (int, error) {
+	return unix.IoctlGetInt(int(fd), unix.TIOCINQ)
+}
+
+// waitExit blocks until the process has exited, leaving it unreaped (a
+// zombie holding its pid) for the caller to reap with Wait. It reports
+// whether it could.
+func waitExit(pid int) bool {
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			return err == nil
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -25,7 +26,8 @@ const (
 // execution environment and reaps every child process.
 type Server struct {
 	opts       options
-	owner      string
+	owner      string // this process's owner id, pid.starttime
+	marker     string // owner/server: every function process carries it
 	runtimeDir string // os.TempDir()/lambench-OWNER-*, removed at Close
 	logs       *LogStore
 	sched      scheduler
@@ -151,6 +153,7 @@ func New(opts ...Option) (*Server, error) {
 	s := &Server{
 		opts:      o,
 		owner:     ownerID(),
+		marker:    "",
 		logs:      NewLogStore(o.logLimit),
 		functions: map[string]*function{},
 		quit:      make(chan struct{}),
@@ -172,6 +175,7 @@ func New(opts ...Option) (*Server, error) {
 		o.logger.Info("stopped function processes left behind by a previous local Lambda", "processes", n)
 	}
 	sweepRuntimeDirs(os.TempDir())
+	s.marker = s.owner + "/" + randomHex(6)
 	rd, err := os.MkdirTemp(os.TempDir(), runtimeDirPrefix+s.owner+"-")
 	if err != nil {
 		return nil, fmt.Errorf("create the runtime directory: %w", err)
@@ -207,10 +211,17 @@ func (s *Server) resolveName(ref, qualifier string) (name, arn string, err error
 		if len(parts) == 8 {
 			qual = parts[7]
 		}
+		if parts[3] != s.opts.region || parts[4] != s.opts.accountID {
+			// Another region or account holds no function of this one.
+			return name, ref, errNotFound(ref)
+		}
 	case len(parts) >= 3 && parts[1] == "function":
 		name = parts[2]
 		if len(parts) == 4 {
 			qual = parts[3]
+		}
+		if parts[0] != s.opts.accountID {
+			return name, ref, errNotFound(ref)
 		}
 	case len(parts) == 2:
 		name, qual = parts[0], parts[1]
@@ -234,9 +245,9 @@ func (s *Server) resolveName(ref, qualifier string) (name, arn string, err error
 // Logs returns the log store holding every function's log streams.
 func (s *Server) Logs() *LogStore { return s.logs }
 
-// Owner identifies this server's function processes: each carries it in
+// Marker identifies this server's function processes: each carries it in
 // its environment, which is how leftovers are found after a crash.
-func (s *Server) Owner() string { return s.owner }
+func (s *Server) Marker() string { return s.marker }
 
 // Region returns the region the server reports in ARNs.
 func (s *Server) Region() string { return s.opts.region }
@@ -266,7 +277,7 @@ func (s *Server) Environments(name string) (EnvironmentStats, error) {
 
 // OwnedProcesses lists the live processes this server started (with their
 // descendants). After Close it is empty.
-func (s *Server) OwnedProcesses() []int { return ProcessesOwnedBy(s.owner) }
+func (s *Server) OwnedProcesses() []int { return ProcessesOwnedBy(s.marker) }
 
 func (s *Server) reapLoop() {
 	defer s.bg.Done()
@@ -332,6 +343,12 @@ func (s *Server) Close() error {
 			env.kill()
 		}
 		s.envs.Wait()
+		// A process that left its environment's group (setsid) still
+		// carries the marker: stop it too.
+		for _, pid := range s.OwnedProcesses() {
+			killGroup(pid)
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
 		shutdowns.Wait()
 		s.serving.Wait()
 		s.bg.Wait()
