@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -128,6 +129,7 @@ func TestAccountConcurrencyLimit(t *testing.T) {
 	if a.Live+b.Live+c.Live > 2 || b.Live != 1 || c.Live != 1 {
 		t.Errorf("after eviction: a %+v, b %+v, c %+v", a, b, c)
 	}
+	waitFor(t, "the evicted processes to be gone", 5*time.Second, func() bool { return len(srv.OwnedProcesses()) <= 2 })
 }
 
 func TestReservedBeyondAccountLimitIsRejected(t *testing.T) {
@@ -141,7 +143,7 @@ func TestReservedBeyondAccountLimitIsRejected(t *testing.T) {
 func TestReservedZeroThrottlesEverything(t *testing.T) {
 	_, url := newTestServer(t, []Function{demoFn("off", "echo", withReserved(0))})
 	r := invokeHTTP(t, url, "off", `{}`)
-	if r.status != 429 {
+	if r.status != 429 || !strings.Contains(string(r.body), `"Reason":"`+ReasonReservedFunctionConcurrentInvocationLimit+`"`) {
 		t.Errorf("reserved 0: %d %s", r.status, r.body)
 	}
 }
@@ -151,6 +153,7 @@ func TestCloseStopsInFlightInvocations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { srv.Close() })
 	done := make(chan error, 1)
 	go func() {
 		_, err := srv.Invoke(context.Background(), &InvokeInput{FunctionName: "sleep", Payload: []byte(`{"ms":20000}`)})

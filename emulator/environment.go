@@ -316,16 +316,21 @@ func (e *environment) emitLine(line string, at time.Time) {
 }
 
 // platformLines writes Lambda's own lines after everything the process has
-// printed so far (finishing a line it left open), and switches the tail
-// they also go to.
-func (e *environment) platformLines(tail *tailBuffer, lines ...string) {
+// printed so far (finishing a line it left open). With attach they also
+// go to that tail, which stays attached; otherwise the current tail gets
+// them and is detached in the same step, so nothing printed after the
+// last line (END/REPORT) reaches it.
+func (e *environment) platformLines(attach *tailBuffer, lines ...string) {
 	e.capture.locked(true, func() {
-		if tail != nil {
-			e.tail = tail
+		if attach != nil {
+			e.tail = attach
 		}
 		now := time.Now()
 		for _, l := range lines {
 			e.emitLine(l, now)
+		}
+		if attach == nil {
+			e.tail = nil
 		}
 	})
 }
@@ -437,8 +442,12 @@ func (e *environment) handleNext(w http.ResponseWriter, r *http.Request) {
 	e.capture.locked(false, func() {
 		e.mu.Lock()
 		e.waiting = false
-		if !inv.abandoned {
-			e.cur, inv.phase, delivered = inv, phaseDelivered, true
+		select {
+		case <-e.stopped: // being killed: the event must go elsewhere
+		default:
+			if !inv.abandoned {
+				e.cur, inv.phase, delivered = inv, phaseDelivered, true
+			}
 		}
 		e.mu.Unlock()
 		if delivered {

@@ -314,6 +314,11 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 	inv.start = time.Now()
 	inv.deadline = inv.start.Add(cfg.Timeout)
 	select {
+	case <-e.stopped:
+		return e.undelivered(inv)
+	default:
+	}
+	select {
 	case e.work <- inv:
 	case <-e.stopped:
 		return e.undelivered(inv)
@@ -401,7 +406,6 @@ func (e *environment) finish(inv *invocation, cold bool, status, errType string,
 	r.MaxMemoryUsedMB = e.memoryUsedMB()
 	r.BilledDuration = billed(r.Duration + r.InitDuration)
 	e.platformLines(nil, append(lines, "END RequestId: "+inv.id, r.String())...)
-	e.detachTail()
 	out.report = r
 	select {
 	case <-e.exited:
@@ -434,7 +438,6 @@ func (e *environment) failedInit(inv *invocation, body []byte, errType string, l
 	}
 	r.BilledDuration = billed(r.Duration)
 	e.platformLines(nil, "END RequestId: "+inv.id, r.String())
-	e.detachTail()
 	return outcome{payload: body, funcError: true, report: r}
 }
 

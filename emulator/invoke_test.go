@@ -210,7 +210,13 @@ func TestFunctionErrors(t *testing.T) {
 
 func TestTimeoutKillsAndReplacesEnvironment(t *testing.T) {
 	srv, url := newTestServer(t, []Function{demoFn("slow", "sleep", withTimeout(time.Second))})
+	start := time.Now()
 	r := invokeHTTP(t, url, "slow", `{"ms":3000}`)
+	// A functional bound, not a performance figure: the kill must come at
+	// the deadline, long before the 3 s sleep would end.
+	if took := time.Since(start); took >= 2500*time.Millisecond {
+		t.Errorf("a 1 s timeout answered after %v", took)
+	}
 	if r.header.Get("X-Amz-Function-Error") != "Unhandled" {
 		t.Fatalf("no function error: %d %s", r.status, r.body)
 	}
