@@ -1,0 +1,46 @@
+//go:build !linux
+
+package cgroup
+
+import (
+	"os"
+	"runtime"
+)
+
+// notLinux is the error of everything on other systems.
+func notLinux() error {
+	return unsupported(nil, "cgroups exist only on Linux, not on %s", runtime.GOOS)
+}
+
+// Detect fails: cgroups exist only on Linux.
+func Detect() (Layout, error) { return Layout{}, notLinux() }
+
+// NewParent fails: cgroups exist only on Linux.
+func NewParent(l Layout, owner string) (*Parent, error) { return nil, notLinux() }
+
+// NewGroup fails: cgroups exist only on Linux.
+func (p *Parent) NewGroup(name string, lim Limits) (*Group, error) { return nil, notLinux() }
+
+// Remove fails: cgroups exist only on Linux.
+func (p *Parent) Remove() error { return notLinux() }
+
+// OpenFD fails: cgroups exist only on Linux.
+func (g *Group) OpenFD() (*os.File, error) { return nil, notLinux() }
+
+// Memory fails: cgroups exist only on Linux.
+func (g *Group) Memory() (MemoryStats, error) { return MemoryStats{}, notLinux() }
+
+// Kill fails: cgroups exist only on Linux.
+func (g *Group) Kill() error { return notLinux() }
+
+// Remove fails: cgroups exist only on Linux.
+func (g *Group) Remove() error { return notLinux() }
+
+// RemoveStale fails: cgroups exist only on Linux.
+func RemoveStale(l Layout, alive func(owner string) bool) ([]string, error) { return nil, notLinux() }
+
+// Join fails: cgroups exist only on Linux.
+func Join(files []string) error { return notLinux() }
+
+// ExecShim fails: cgroups exist only on Linux.
+func ExecShim(argv []string) error { return notLinux() }
