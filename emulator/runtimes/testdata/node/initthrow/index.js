@@ -1,0 +1,1 @@
+throw new Error('failed while loading');

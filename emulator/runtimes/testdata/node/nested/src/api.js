@@ -1,0 +1,3 @@
+const helper = require('./lib/helper');
+
+exports.handler = async (event) => helper.greet(event.name);
