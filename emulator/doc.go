@@ -14,7 +14,7 @@
 //     API endpoint on loopback, moving through explicit states
 //     (initializing, idle, busy, dead). Its stdout and stderr become the log
 //     stream /aws/lambda/NAME / YYYY/MM/DD/[$LATEST]<32 hex> in the
-//     [LogStore], framed by START / END / REPORT lines in AWS's format with
+//     log store (package logstore), framed by START / END / REPORT lines in AWS's format with
 //     measured figures.
 //
 // The package is a server and a library: it imports nothing else of

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/lambench/lambench/emulator/demo"
+	"github.com/lambench/lambench/emulator/logstore"
 )
 
 // Runtime API limits.
@@ -53,7 +54,7 @@ type environment struct {
 	fn         *function
 	cfg        Function // the configuration the process was started with
 	streamName string
-	stream     *logStream
+	stream     *logstore.Stream
 
 	// Scheduler state, guarded by srv.sched.mu.
 	state      envState
@@ -118,7 +119,7 @@ func newEnvironment(s *Server, fn *function) *environment {
 // reports as Runtime.InvalidEntrypoint.
 func (e *environment) start() error {
 	s := e.srv
-	e.stream = s.logs.stream(logGroupName(e.cfg.Name), e.streamName)
+	e.stream = s.logs.Stream(logGroupName(e.cfg.Name), e.streamName)
 	if err := os.MkdirAll(e.tmpDir(), 0o700); err != nil {
 		return fmt.Errorf("create the environment's TMPDIR: %w", err)
 	}
@@ -290,7 +291,7 @@ func (e *environment) supervise(started bool) {
 	<-e.served
 	e.capture.close(time.Second)
 	if e.stream != nil {
-		e.srv.logs.retire(e.stream)
+		e.srv.logs.Retire(e.stream)
 	}
 	os.RemoveAll(e.tmpDir())
 	e.srv.sched.untrack(e)
@@ -309,7 +310,7 @@ func (e *environment) kill() {
 
 // emitLine stores one log line; capture calls it with its lock held.
 func (e *environment) emitLine(line string, at time.Time) {
-	e.srv.logs.append(e.stream, at, line)
+	e.srv.logs.Append(e.stream, at, line)
 	if e.tail != nil {
 		e.tail.add(line)
 	}

@@ -76,34 +76,6 @@ func TestTailIsLastFourKilobytes(t *testing.T) {
 	}
 }
 
-func TestLogStoreIsBounded(t *testing.T) {
-	s := NewLogStore(10_000)
-	st := s.stream("/aws/lambda/x", "2026/01/01/[$LATEST]0")
-	st2 := s.stream("/aws/lambda/y", "2026/01/01/[$LATEST]1")
-	for i := range 1000 {
-		s.append(st, time.Now(), fmt.Sprintf("event %04d %s", i, strings.Repeat("x", 50)))
-		if i%10 == 0 {
-			s.append(st2, time.Now(), "other")
-		}
-	}
-	size, dropped := s.Size()
-	if size > 10_000 || dropped == 0 {
-		t.Fatalf("size %d, dropped %d", size, dropped)
-	}
-	evs := s.Events("/aws/lambda/x", "2026/01/01/[$LATEST]0")
-	if last := evs[len(evs)-1].Message; !strings.HasPrefix(last, "event 0999") {
-		t.Errorf("newest event lost: %q", last)
-	}
-	if first := evs[0].Message; strings.HasPrefix(first, "event 0000") {
-		t.Errorf("oldest event kept")
-	}
-	for i := 1; i < len(evs); i++ {
-		if evs[i].ID <= evs[i-1].ID {
-			t.Fatalf("event ids not increasing")
-		}
-	}
-}
-
 func TestSlowSubscriberNeverBlocksFunctions(t *testing.T) {
 	srv, _ := newTestServer(t, []Function{demoFn("print", "print")})
 	sub := srv.Logs().Subscribe("/aws/lambda/print", 1) // never read

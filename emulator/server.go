@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/lambench/lambench/emulator/logstore"
 )
 
 // Defaults of the local Lambda's account.
@@ -29,7 +31,7 @@ type Server struct {
 	owner      string // this process's owner id, pid.starttime
 	marker     string // owner/server: every function process carries it
 	runtimeDir string // os.TempDir()/lambench-OWNER-*, removed at Close
-	logs       *LogStore
+	logs       *logstore.Store
 	sched      scheduler
 
 	mu        sync.RWMutex
@@ -88,7 +90,7 @@ func WithIdleTimeout(d time.Duration) Option { return func(o *options) { o.idleT
 // WithInitTimeout bounds the init phase (DefaultInitTimeout).
 func WithInitTimeout(d time.Duration) Option { return func(o *options) { o.initTimeout = d } }
 
-// WithLogLimit bounds the memory held by the log store (DefaultLogLimit).
+// WithLogLimit bounds the memory held by the log store (logstore.DefaultLimit).
 func WithLogLimit(bytes int64) Option { return func(o *options) { o.logLimit = bytes } }
 
 // WithMaxLineBytes caps one log event; longer lines are split (DefaultMaxLineBytes).
@@ -154,7 +156,7 @@ func New(opts ...Option) (*Server, error) {
 		opts:      o,
 		owner:     ownerID(),
 		marker:    "",
-		logs:      NewLogStore(o.logLimit),
+		logs:      logstore.New(o.logLimit),
 		functions: map[string]*function{},
 		quit:      make(chan struct{}),
 		timers:    map[*time.Timer]struct{}{},
@@ -243,7 +245,7 @@ func (s *Server) resolveName(ref, qualifier string) (name, arn string, err error
 }
 
 // Logs returns the log store holding every function's log streams.
-func (s *Server) Logs() *LogStore { return s.logs }
+func (s *Server) Logs() *logstore.Store { return s.logs }
 
 // Marker identifies this server's function processes: each carries it in
 // its environment, which is how leftovers are found after a crash.

@@ -17,6 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lambench/lambench/emulator"
+
+	"github.com/lambench/lambench/emulator/logstore"
 )
 
 // DefaultServeAddr is where `lambench serve` listens unless told otherwise.
@@ -79,7 +81,7 @@ Stop it with Ctrl-C: every function process is stopped and reaped.`,
 	f.StringVar(&opts.Addr, "addr", DefaultServeAddr, "loopback address to listen on (port 0 picks a free one)")
 	f.IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("account-wide concurrency limit (default: machine memory / 128 MB, at most %d; here %d)", emulator.MaxAccountConcurrency, emulator.DefaultAccountConcurrency()))
 	f.DurationVar(&opts.IdleTimeout, "idle-timeout", emulator.DefaultIdleTimeout, "stop execution environments idle for this long")
-	f.IntVar(&opts.LogLimitMB, "log-limit", emulator.DefaultLogLimit>>20, "MB of function logs kept in memory; the oldest are dropped beyond it")
+	f.IntVar(&opts.LogLimitMB, "log-limit", logstore.DefaultLimit>>20, "MB of function logs kept in memory; the oldest are dropped beyond it")
 	f.StringVar(&opts.Region, "region", emulator.DefaultRegion, "region reported in ARNs and given to functions")
 	f.StringVarP(&opts.Output, "output", "o", "text", "startup message format: text or json (one line: endpoint and functions)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log the local Lambda's own events to stderr")

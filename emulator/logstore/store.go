@@ -1,4 +1,9 @@
-package emulator
+// Package logstore keeps the local Lambda's function logs in memory, as
+// CloudWatch Logs would hold them: log groups (/aws/lambda/NAME), one
+// stream per execution environment, events in order. The store is bounded
+// in bytes (the oldest events go first), never blocks its writers, and
+// feeds live subscribers.
+package logstore
 
 import (
 	"slices"
@@ -8,9 +13,9 @@ import (
 	"time"
 )
 
-// DefaultLogLimit is the default number of bytes of log events the local
+// DefaultLimit is the default number of bytes of log events the local
 // Lambda keeps in memory; beyond it the oldest events are dropped.
-const DefaultLogLimit = 64 << 20
+const DefaultLimit = 64 << 20
 
 // eventOverhead approximates the memory an event costs besides its
 // message; streamOverhead what a stream costs besides its events.
@@ -19,8 +24,8 @@ const (
 	streamOverhead = 256
 )
 
-// LogEvent is one log line of a function, as CloudWatch Logs stores it.
-type LogEvent struct {
+// Event is one log line of a function, as CloudWatch Logs stores it.
+type Event struct {
 	// Group is the log group, /aws/lambda/NAME.
 	Group string
 	// Stream is the log stream, YYYY/MM/DD/[$LATEST]<32 hex>: one per execution environment.
@@ -35,28 +40,28 @@ type LogEvent struct {
 	ID uint64
 }
 
-// LogStreamInfo describes a log stream.
-type LogStreamInfo struct {
+// StreamInfo describes a log stream.
+type StreamInfo struct {
 	Group, Name                    string
 	Created, FirstEvent, LastEvent int64 // ms since the epoch; zero when empty
 	LastIngestion                  int64
 	StoredEvents                   int
 }
 
-// LogStore keeps the log groups, streams and events of the local Lambda in
+// Store keeps the log groups, streams and events of the local Lambda in
 // memory. Its size is bounded: when the events' bytes exceed the limit the
 // oldest events, whatever their stream, are dropped, and the streams of
 // environments that are gone are deleted once empty. Writers never block
 // on readers: subscribers that fall behind lose events (and are told how
 // many), functions never wait.
-type LogStore struct {
+type Store struct {
 	mu      sync.Mutex
 	limit   int64
 	size    int64
 	dropped int64
 	seq     uint64
 	groups  map[string]*logGroup
-	fifo    []*logStream // one entry per stored event, oldest first, from head
+	fifo    []*Stream // one entry per stored event, oldest first, from head
 	head    int
 	subs    map[*Subscription]struct{}
 }
@@ -64,14 +69,15 @@ type LogStore struct {
 type logGroup struct {
 	name    string
 	created int64
-	streams map[string]*logStream
+	streams map[string]*Stream
 }
 
-type logStream struct {
+// Stream is one log stream, written through the Store.
+type Stream struct {
 	group      *logGroup
 	name       string
 	created    int64
-	events     []LogEvent
+	events     []Event
 	head       int // events[:head] were dropped
 	first      int64
 	last       int64
@@ -79,38 +85,38 @@ type logStream struct {
 	retired    bool // its environment is gone: it is deleted once empty
 }
 
-// NewLogStore returns a store keeping at most limit bytes of events
-// (DefaultLogLimit when limit <= 0).
-func NewLogStore(limit int64) *LogStore {
+// New returns a store keeping at most limit bytes of events
+// (DefaultLimit when limit <= 0).
+func New(limit int64) *Store {
 	if limit <= 0 {
-		limit = DefaultLogLimit
+		limit = DefaultLimit
 	}
-	return &LogStore{limit: limit, groups: map[string]*logGroup{}, subs: map[*Subscription]struct{}{}}
+	return &Store{limit: limit, groups: map[string]*logGroup{}, subs: map[*Subscription]struct{}{}}
 }
 
-// stream returns the stream, creating it and its group as needed.
-func (s *LogStore) stream(group, name string) *logStream {
+// Stream returns the stream, creating it and its group as needed.
+func (s *Store) Stream(group, name string) *Stream {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now().UnixMilli()
 	g := s.groups[group]
 	if g == nil {
-		g = &logGroup{name: group, created: now, streams: map[string]*logStream{}}
+		g = &logGroup{name: group, created: now, streams: map[string]*Stream{}}
 		s.groups[group] = g
 	}
 	st := g.streams[name]
 	if st == nil {
-		st = &logStream{group: g, name: name, created: now}
+		st = &Stream{group: g, name: name, created: now}
 		g.streams[name] = st
 		s.size += streamOverhead
 	}
 	return st
 }
 
-// retire marks a stream whose environment is gone: once its last event
+// Retire marks a stream whose environment is gone: once its last event
 // is dropped, the stream goes too, so that a run of short-lived
 // environments cannot grow the store without bound.
-func (s *LogStore) retire(st *logStream) {
+func (s *Store) Retire(st *Stream) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st.retired = true
@@ -120,19 +126,19 @@ func (s *LogStore) retire(st *logStream) {
 	}
 }
 
-func (s *LogStore) deleteIfEmptyLocked(st *logStream) {
+func (s *Store) deleteIfEmptyLocked(st *Stream) {
 	if st.retired && st.head == len(st.events) && st.group.streams[st.name] == st {
 		delete(st.group.streams, st.name)
 		s.size -= streamOverhead
 	}
 }
 
-// append stores one line written at ts.
-func (s *LogStore) append(st *logStream, ts time.Time, msg string) {
+// Append stores one line written at ts.
+func (s *Store) Append(st *Stream, ts time.Time, msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	ev := LogEvent{
+	ev := Event{
 		Group:     st.group.name,
 		Stream:    st.name,
 		Timestamp: ts.UnixMilli(),
@@ -155,7 +161,7 @@ func (s *LogStore) append(st *logStream, ts time.Time, msg string) {
 	}
 }
 
-func (s *LogStore) evictOldest() {
+func (s *Store) evictOldest() {
 	st := s.fifo[s.head]
 	s.fifo[s.head] = nil
 	s.head++
@@ -165,7 +171,7 @@ func (s *LogStore) evictOldest() {
 	}
 	ev := &st.events[st.head]
 	s.size -= int64(len(ev.Message)) + eventOverhead
-	*ev = LogEvent{}
+	*ev = Event{}
 	st.head++
 	switch {
 	case st.head == len(st.events):
@@ -180,14 +186,14 @@ func (s *LogStore) evictOldest() {
 
 // Size returns the bytes held and the number of events dropped so far to
 // stay within the limit.
-func (s *LogStore) Size() (bytes, dropped int64) {
+func (s *Store) Size() (bytes, dropped int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.size, s.dropped
 }
 
 // Groups lists the log group names in order.
-func (s *LogStore) Groups() []string {
+func (s *Store) Groups() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	names := make([]string, 0, len(s.groups))
@@ -199,16 +205,16 @@ func (s *LogStore) Groups() []string {
 }
 
 // Streams lists the streams of a group, oldest first.
-func (s *LogStore) Streams(group string) []LogStreamInfo {
+func (s *Store) Streams(group string) []StreamInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := s.groups[group]
 	if g == nil {
 		return nil
 	}
-	out := make([]LogStreamInfo, 0, len(g.streams))
+	out := make([]StreamInfo, 0, len(g.streams))
 	for _, st := range g.streams {
-		out = append(out, LogStreamInfo{
+		out = append(out, StreamInfo{
 			Group: group, Name: st.name, Created: st.created,
 			FirstEvent: st.first, LastEvent: st.last, LastIngestion: st.lastIngest,
 			StoredEvents: len(st.events) - st.head,
@@ -224,7 +230,7 @@ func (s *LogStore) Streams(group string) []LogStreamInfo {
 }
 
 // Events returns a copy of the stored events of one stream, oldest first.
-func (s *LogStore) Events(group, stream string) []LogEvent {
+func (s *Store) Events(group, stream string) []Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := s.groups[group]
@@ -239,11 +245,11 @@ func (s *LogStore) Events(group, stream string) []LogEvent {
 // now on in the given group ("" for all groups). Its channel holds up to
 // buffer events; when it is full, new events are dropped for this
 // subscriber and counted. Close it when done.
-func (s *LogStore) Subscribe(group string, buffer int) *Subscription {
+func (s *Store) Subscribe(group string, buffer int) *Subscription {
 	if buffer < 1 {
 		buffer = 1
 	}
-	c := make(chan LogEvent, buffer)
+	c := make(chan Event, buffer)
 	sub := &Subscription{C: c, c: c, group: group, store: s}
 	s.mu.Lock()
 	s.subs[sub] = struct{}{}
@@ -251,19 +257,19 @@ func (s *LogStore) Subscribe(group string, buffer int) *Subscription {
 	return sub
 }
 
-// Subscription is a live feed of a LogStore's new events.
+// Subscription is a live feed of a Store's new events.
 type Subscription struct {
 	// C receives the events. It is closed by Close.
-	C <-chan LogEvent
+	C <-chan Event
 
-	c       chan LogEvent
+	c       chan Event
 	group   string
-	store   *LogStore
+	store   *Store
 	dropped atomic.Int64
 	once    sync.Once
 }
 
-func (sub *Subscription) offer(ev LogEvent) {
+func (sub *Subscription) offer(ev Event) {
 	if sub.group != "" && sub.group != ev.Group {
 		return
 	}
