@@ -35,7 +35,6 @@ func TestStoreIsBounded(t *testing.T) {
 	}
 }
 
-
 func TestRetiredStreamsAreDeletedOnceEmpty(t *testing.T) {
 	s := New(5_000)
 	for i := range 1000 {
