@@ -13,12 +13,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 
-	"github.com/lambench/lambench/emulator/demo"
+	"github.com/lambench/lambench/emulator/cgroup"
 	"github.com/lambench/lambench/emulator/logstore"
 )
 
@@ -76,7 +75,14 @@ type environment struct {
 	killOnce   sync.Once
 	failOnce   sync.Once
 
+	group    *cgroup.Group // the environment's cgroup, when limits are enforced
+	meter    *cgroup.Meter // reads its memory; guarded by mu once the process runs
+	notify   *os.File      // the shim tells through it when the function's program starts
+	execSeen chan struct{} // closed once notify has been read
+
 	mu          sync.Mutex
+	execAt      time.Time // when the shim started the function's program
+	oomKilled   bool      // the memory limit killed the process
 	cur         *invocation
 	waiting     bool // a GET /next is waiting for work
 	readyAt     time.Time
@@ -107,6 +113,7 @@ func newEnvironment(s *Server, fn *function) *environment {
 		exited:     make(chan struct{}),
 		stopped:    make(chan struct{}),
 		served:     make(chan struct{}),
+		execSeen:   make(chan struct{}),
 		generation: fn.generation,
 	}
 	return e
@@ -144,22 +151,41 @@ func (e *environment) start() error {
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
-	path, args, dir, extra := e.process()
-	cmd := exec.Command(path, args...)
-	cmd.Args[0] = filepath.Base(path)
-	if e.cfg.Code != "" && strings.HasPrefix(e.cfg.Code, BuiltinPrefix) {
-		cmd.Args[0] = "bootstrap"
+	l := e.plan()
+	if l.err == nil {
+		l.err = checkExecutable(l.path)
+		l.errType = "Runtime.InvalidEntrypoint"
 	}
-	cmd.Dir = dir
-	cmd.Env = e.environ(ln.Addr().String(), dir, extra)
+	var extraFiles []*os.File
+	if l.err == nil {
+		e.confine(&l, &extraFiles)
+	}
+	cmd := exec.Command(l.path, l.args[1:]...)
+	cmd.Args[0] = l.args[0]
+	cmd.Dir = l.dir
+	cmd.Env = e.environ(ln.Addr().String(), l.dir, l.env)
 	cmd.Stdout, cmd.Stderr = pw, pw
+	cmd.ExtraFiles = extraFiles
 	cmd.SysProcAttr = procAttr()
+	if e.group != nil && e.group.Version() == cgroup.V2 {
+		if fd, err := e.group.OpenFD(); err == nil {
+			defer fd.Close()
+			startInCgroup(cmd.SysProcAttr, int(fd.Fd()))
+		}
+	}
 	e.cmd = cmd
+	closeExtra := func() {
+		for _, f := range extraFiles {
+			f.Close()
+		}
+	}
 
 	if !s.sched.track(e) {
 		ln.Close()
 		pr.Close()
 		pw.Close()
+		closeExtra()
+		e.releaseGroup()
 		return errShuttingDown
 	}
 	go e.capture.run()
@@ -168,15 +194,28 @@ func (e *environment) start() error {
 		_ = e.httpSrv.Serve(ln)
 	}()
 	e.startedAt = time.Now()
-	err = cmd.Start()
+	err = l.err
+	if err == nil {
+		err = cmd.Start()
+	} else {
+		err = &errLaunch{errType: l.errType, err: err}
+	}
 	pw.Close()
+	closeExtra()
 	if err != nil {
+		if e.notify != nil {
+			e.notify.Close()
+			e.notify = nil
+		}
 		e.mu.Lock()
 		e.exitErr = err
 		e.mu.Unlock()
 		close(e.exited)
 		go e.supervise(false)
 		return nil
+	}
+	if e.notify != nil {
+		go e.awaitExec()
 	}
 	status, err := openProcStatus(cmd.Process.Pid)
 	if err != nil {
@@ -194,29 +233,46 @@ func (e *environment) start() error {
 	return nil
 }
 
+// awaitExec records when the cgroup shim started the function's own
+// program: its init counts from there.
+func (e *environment) awaitExec() {
+	defer close(e.execSeen)
+	var b [1]byte
+	n, _ := e.notify.Read(b[:])
+	at := time.Now()
+	e.notify.Close()
+	if n == 1 {
+		e.mu.Lock()
+		e.execAt = at
+		e.mu.Unlock()
+	}
+}
+
+// initStart is when the function's own program started.
+func (e *environment) initStart() time.Time {
+	if e.execAt.IsZero() {
+		return e.startedAt
+	}
+	return e.execAt
+}
+
+// releaseGroup removes the environment's cgroup, if it has one.
+func (e *environment) releaseGroup() {
+	if e.meter != nil {
+		e.meter.Close()
+		e.meter = nil
+	}
+	if e.group != nil {
+		if err := e.group.Remove(); err != nil {
+			e.srv.opts.logger.Warn("remove an environment's cgroup", "error", err)
+		}
+	}
+}
+
 // tmpDir is the environment's own temporary directory (its TMPDIR),
 // removed when the environment retires.
 func (e *environment) tmpDir() string {
 	return filepath.Join(e.srv.runtimeDir, "tmp", e.id)
-}
-
-// process returns what to execute for the function: path, arguments,
-// working directory (LAMBDA_TASK_ROOT) and extra environment.
-func (e *environment) process() (path string, args []string, dir string, extra []string) {
-	cfg := e.cfg
-	switch {
-	case len(cfg.Command) > 0:
-		dir = cfg.Code
-		if dir == "" {
-			dir = e.srv.opts.workDir
-		}
-		return cfg.Command[0], cfg.Command[1:], dir, nil
-	case strings.HasPrefix(cfg.Code, BuiltinPrefix):
-		exe := e.srv.opts.demoExecutable
-		return exe, nil, filepath.Dir(exe), []string{demo.EnvVar + "=" + strings.TrimPrefix(cfg.Code, BuiltinPrefix)}
-	default:
-		return filepath.Join(cfg.Code, "bootstrap"), nil, cfg.Code, nil
-	}
 }
 
 // environ is the process environment: Lambda's reserved variables, the
@@ -271,6 +327,15 @@ func (e *environment) supervise(started bool) {
 			e.status.close()
 			e.status = nil
 		}
+		var lastPeak int64 // what the process had reached while it lived
+		if e.status != nil {
+			lastPeak = e.status.peakRSS()
+		}
+		if e.group != nil {
+			if st, err := e.group.Memory(); err == nil {
+				lastPeak, e.oomKilled = max(lastPeak, int64(st.Peak)), st.OOMKills > 0
+			}
+		}
 		e.mu.Unlock()
 		if exitedFirst {
 			err = e.cmd.Wait()
@@ -280,6 +345,7 @@ func (e *environment) supervise(started bool) {
 			ru, _ := st.SysUsage().(*syscall.Rusage)
 			peak = rusagePeak(ru)
 		}
+		peak = max(peak, lastPeak)
 		e.mu.Lock()
 		e.exitErr, e.exitPeak = err, peak
 		e.mu.Unlock()
@@ -290,6 +356,12 @@ func (e *environment) supervise(started bool) {
 	_ = e.httpSrv.Close()
 	<-e.served
 	e.capture.close(time.Second)
+	if e.notify != nil {
+		<-e.execSeen
+	}
+	e.mu.Lock()
+	e.releaseGroup()
+	e.mu.Unlock()
 	if e.stream != nil {
 		e.srv.logs.Retire(e.stream)
 	}
@@ -349,13 +421,31 @@ func (e *environment) memoryUsedMB() int {
 		peak = e.exitPeak
 		e.mu.Unlock()
 	default:
+		// The larger of the process's peak resident memory and the
+		// environment's cgroup peak without page cache: the first counts
+		// what the program mapped and touched (charged to another cgroup
+		// when it was loaded before joining), the second every process
+		// of the environment.
 		e.mu.Lock()
 		if e.status != nil {
 			peak = e.status.peakRSS()
 		}
+		if e.meter != nil {
+			if p, err := e.meter.Peak(); err == nil {
+				peak = max(peak, int64(p))
+			}
+		}
 		e.mu.Unlock()
 	}
-	return int((peak + 1<<20 - 1) >> 20)
+	mb := int((peak + 1<<20 - 1) >> 20)
+	if e.group != nil {
+		// Enforced, the limit is the most a function can use; the peak
+		// RSS may count program pages shared with the page cache beyond
+		// it. Unenforced, the truth is reported, even above MemorySize:
+		// on AWS that function would run out of memory.
+		mb = min(mb, e.cfg.MemoryMB)
+	}
+	return mb
 }
 
 // exitMessage describes how the process ended, as Lambda words it.
@@ -611,4 +701,16 @@ func (e *environment) handleInitError(w http.ResponseWriter, r *http.Request) {
 		close(e.initFailed)
 	})
 	accepted(w)
+}
+
+// oomKilledNow reports whether the exited process was killed by its memory limit.
+func (e *environment) oomKilledNow() bool {
+	select {
+	case <-e.exited:
+	default:
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.oomKilled
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lambench/lambench/emulator/demo"
+	"github.com/lambench/lambench/emulator/runtimes"
 )
 
 // Limits and defaults of a function's configuration, as on AWS Lambda.
@@ -29,8 +30,11 @@ const (
 	BuiltinPrefix = "builtin:"
 )
 
-// Runtimes lists the runtime identifiers the local Lambda can run.
-var Runtimes = []string{"provided.al2023", "provided.al2"}
+// Runtimes lists the runtime identifiers the local Lambda can run: the
+// OS-only runtimes (a bootstrap), and Node.js and Python through the
+// runtime clients of package runtimes with the node / python3 found on
+// the machine.
+var Runtimes = append([]string{"provided.al2023", "provided.al2"}, runtimes.Supported...)
 
 // Function is the configuration of one function served by the local Lambda.
 // Exactly one of Code (a directory holding an executable `bootstrap`, or
@@ -99,7 +103,14 @@ func (f Function) withDefaults() Function {
 		f.Runtime = DefaultRuntime
 	}
 	if f.Handler == "" {
-		f.Handler = "bootstrap"
+		switch family, _ := runtimes.FamilyOf(f.Runtime); family {
+		case runtimes.NodeJS:
+			f.Handler = "index.handler" // the console's default
+		case runtimes.Python:
+			f.Handler = "lambda_function.lambda_handler"
+		default:
+			f.Handler = "bootstrap"
+		}
 	}
 	if f.MemoryMB == 0 {
 		f.MemoryMB = DefaultMemoryMB
@@ -173,6 +184,9 @@ func (f Function) validate(checkCode bool) error {
 	default:
 		if err := isDir(f.Code); err != nil {
 			return fe("code", "%v", err)
+		}
+		if _, managed := runtimes.FamilyOf(f.Runtime); managed {
+			break // the handler's module is looked for at init, as on AWS
 		}
 		bootstrap := filepath.Join(f.Code, "bootstrap")
 		st, err := os.Stat(bootstrap)

@@ -283,6 +283,10 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 		defer initTimer.Stop()
 		select {
 		case <-e.ready:
+			if e.notify != nil {
+				<-e.execSeen // the shim wrote before the program started
+			}
+			e.limitCPU()
 		case <-e.initFailed:
 			e.kill()
 			<-e.exited
@@ -297,7 +301,7 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 			msg := e.exitMessage()
 			t := "Runtime.ExitError"
 			if e.cmd == nil || e.cmd.Process == nil {
-				t = "Runtime.InvalidEntrypoint"
+				t = launchErrorType(e.exitErr)
 			}
 			body := errorBody(t, "RequestId: "+inv.id+" Error: "+msg)
 			return e.failedInit(inv, body, t, "RequestId: "+inv.id+" Error: "+msg)
@@ -333,6 +337,12 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 		return e.finish(inv, cold, "", "")
 	case <-e.exited:
 		msg := "RequestId: " + inv.id + " Error: " + e.exitMessage()
+		reportType := "Runtime.ExitError"
+		if e.oomKilledNow() {
+			// Current runtimes report a memory kill this way: the caller
+			// sees the exit, the REPORT line says why.
+			reportType = "Runtime.OutOfMemory"
+		}
 		e.mu.Lock()
 		switch inv.phase {
 		case phasePending:
@@ -354,7 +364,7 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 		inv.end = time.Now()
 		inv.fail("Runtime.ExitError", errorBody("Runtime.ExitError", msg))
 		e.mu.Unlock()
-		return e.finish(inv, cold, "error", "Runtime.ExitError", msg, "Runtime.ExitError")
+		return e.finish(inv, cold, "error", reportType, msg, "Runtime.ExitError")
 	case <-timer.C:
 		e.kill()
 		<-e.exited
@@ -394,7 +404,7 @@ func (e *environment) finish(inv *invocation, cold bool, status, errType string,
 		ErrorType:    errType,
 	}
 	if cold {
-		r.InitDuration = e.readyAt.Sub(e.startedAt)
+		r.InitDuration = e.readyAt.Sub(e.initStart())
 	}
 	out := outcome{reusable: status == ""}
 	if inv.phase == phaseComplete && inv.errType == "" {
@@ -432,6 +442,9 @@ func (e *environment) failedInit(inv *invocation, body []byte, errType string, l
 		MaxMemoryUsedMB: e.memoryUsedMB(),
 		Status:          "error",
 		ErrorType:       errType,
+	}
+	if e.oomKilledNow() {
+		r.ErrorType = "Runtime.OutOfMemory"
 	}
 	if errType == "Sandbox.Timedout" {
 		r.Status, r.ErrorType = "timeout", ""

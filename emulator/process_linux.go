@@ -240,3 +240,8 @@ func waitExit(pid int) bool {
 		}
 	}
 }
+
+// startInCgroup makes the process start inside the cgroup v2 directory fd.
+func startInCgroup(attr *syscall.SysProcAttr, fd int) {
+	attr.UseCgroupFD, attr.CgroupFD = true, fd
+}

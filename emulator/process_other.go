@@ -66,3 +66,6 @@ func ownerAlive(id string) bool { return true }
 // waitExit would wait for the exit without reaping; it cannot here, so
 // the caller reaps first and kills the group after.
 func waitExit(pid int) bool { return false }
+
+// startInCgroup does nothing: cgroups exist only on Linux.
+func startInCgroup(attr *syscall.SysProcAttr, fd int) {}

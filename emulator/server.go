@@ -47,6 +47,9 @@ type Server struct {
 	exeSize   int64
 	exeSha256 string
 
+	interps interpreters // node / python3 for the managed runtimes
+	cgroups cgroupState  // per-environment limits
+
 	timersMu sync.Mutex
 	timers   map[*time.Timer]struct{} // pending settles; nil once closed
 
@@ -73,6 +76,7 @@ type options struct {
 	updateDelay        time.Duration
 	stateDir           string
 	maxUnzipped        int64
+	cgroups            bool
 }
 
 // WithFunctions serves the given functions.
@@ -128,6 +132,10 @@ func WithStateDir(dir string) Option { return func(o *options) { o.stateDir = di
 // 250 MB when unset).
 func WithMaxUnzipped(bytes int64) Option { return func(o *options) { o.maxUnzipped = bytes } }
 
+// WithCgroups turns per-environment memory and CPU limits on (the
+// default, where the machine allows) or off.
+func WithCgroups(on bool) Option { return func(o *options) { o.cgroups = on } }
+
 // WithLogger sets where the server reports its own events (discarded by default).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
@@ -142,6 +150,7 @@ func New(opts ...Option) (*Server, error) {
 		demoExecutable: "/proc/self/exe",
 		path:           defaultPath,
 		logger:         slog.New(slog.DiscardHandler),
+		cgroups:        true,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -183,6 +192,7 @@ func New(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("create the runtime directory: %w", err)
 	}
 	s.runtimeDir = rd
+	s.setupCgroups()
 	if o.stateDir != "" {
 		if err := s.loadState(); err != nil {
 			os.RemoveAll(s.runtimeDir)
@@ -354,6 +364,11 @@ func (s *Server) Close() error {
 		shutdowns.Wait()
 		s.serving.Wait()
 		s.bg.Wait()
+		if s.cgroups.parent != nil {
+			if err := s.cgroups.parent.Remove(); err != nil {
+				s.opts.logger.Warn("remove the cgroups", "error", err)
+			}
+		}
 		os.RemoveAll(s.runtimeDir)
 	})
 	return nil

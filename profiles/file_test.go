@@ -96,7 +96,7 @@ func TestParseErrorsPointAtTheMistake(t *testing.T) {
 		{"missing code dir", "[[functions]]\nname = \"a\"\ncode = \"./nope\"\n", `lambench.toml:3:1: function "a": code: code directory`},
 		{"no code", "[[functions]]\nname = \"a\"\n", `lambench.toml:1:3: function "a": code: missing`},
 		{"bad name", "[[functions]]\nname = \"a b\"\ncode = \"builtin:echo\"\n", `lambench.toml:2:1: function "a b": name: "a b" is not a valid function name`},
-		{"runtime", fn + "runtime = \"java21\"\n", `lambench.toml:4:1: function "a": runtime: unknown runtime "java21" (valid: provided.al2023, provided.al2)`},
+		{"runtime", fn + "runtime = \"java21\"\n", `lambench.toml:4:1: function "a": runtime: unknown runtime "java21" (valid: provided.al2023, provided.al2, nodejs18.x,`},
 		{"command type", "[[functions]]\nname = \"a\"\ncommand = 3\n", `lambench.toml:3:1: function "a": command must be a string or an array of strings`},
 		{"negative concurrency", fn + "reserved_concurrency = -2\n", `lambench.toml:4:1: function "a": reserved_concurrency: -2 must not be negative`},
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -220,27 +221,56 @@ func TestCrashedServeIsCleanedUpOnRestart(t *testing.T) {
 }
 
 // TestExampleConfig serves examples/lambench.toml as the README says, with
-// the example function built as its bootstrap.
+// the Go example built as its bootstrap: every example answers, and the
+// Node.js and Python ones fail in their language's AWS error shape.
 func TestExampleConfig(t *testing.T) {
 	dir := t.TempDir()
-	toml, err := os.ReadFile(filepath.Join(testbin.ModuleRoot(), "examples", "lambench.toml"))
-	if err != nil {
-		t.Fatal(err)
+	examples := filepath.Join(testbin.ModuleRoot(), "examples")
+	if out, err := exec.Command("cp", "-r", filepath.Join(examples, "lambench.toml"), filepath.Join(examples, "hello-node"),
+		filepath.Join(examples, "hello-python"), dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy the examples: %v %s", err, out)
 	}
-	os.WriteFile(filepath.Join(dir, "lambench.toml"), toml, 0o644)
 	if _, err := testbin.Build(filepath.Join(dir, "hello-go"), "./examples/hello-go", "bootstrap", "lambda.norpc"); err != nil {
 		t.Fatal(err)
 	}
 	sp := startServe(t, dir)
-	for fn, want := range map[string]string{"hello-go": `{"message":"Hi, ex!"}`, "hello": `{"message":"Hello, ex!"}`} {
-		resp, err := http.Post(sp.endpoint+"/2015-03-31/functions/"+fn+"/invocations", "application/json", strings.NewReader(`{"name":"ex"}`))
+	invoke := func(fn, payload string) (http.Header, string) {
+		t.Helper()
+		resp, err := http.Post(sp.endpoint+"/2015-03-31/functions/"+fn+"/invocations", "application/json", strings.NewReader(payload))
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if string(body) != want {
+		return resp.Header, string(body)
+	}
+	for fn, want := range map[string]string{
+		"hello-go":     `{"message":"Hi, ex!"}`,
+		"hello":        `{"message":"Hello, ex!"}`,
+		"hello-node":   `"message":"Hello, ex!"`,
+		"hello-python": `"message": "Hello, ex!"`,
+	} {
+		if _, body := invoke(fn, `{"name":"ex"}`); !strings.Contains(body, want) {
 			t.Errorf("%s: %s, want %s", fn, body, want)
 		}
+	}
+	h, body := invoke("hello-node", `{"name":"ex","fail":true}`)
+	var nodeErr struct {
+		ErrorType, ErrorMessage string
+		Trace                   []string
+	}
+	if err := json.Unmarshal([]byte(body), &nodeErr); err != nil || h.Get("X-Amz-Function-Error") != "Unhandled" ||
+		nodeErr.ErrorType != "TypeError" || nodeErr.ErrorMessage != "cannot greet ex: asked to fail" || len(nodeErr.Trace) < 2 {
+		t.Errorf("Node.js error: %s", body)
+	}
+	h, body = invoke("hello-python", `{"name":"ex","fail":true}`)
+	var pyErr struct {
+		ErrorType, ErrorMessage, RequestID string
+		StackTrace                         []string
+	}
+	if err := json.Unmarshal([]byte(body), &pyErr); err != nil || h.Get("X-Amz-Function-Error") != "Unhandled" ||
+		pyErr.ErrorType != "ValueError" || pyErr.ErrorMessage != "cannot greet ex: asked to fail" ||
+		pyErr.RequestID != h.Get("X-Amzn-Requestid") || len(pyErr.StackTrace) == 0 || !strings.Contains(pyErr.StackTrace[0], "app.py") {
+		t.Errorf("Python error: %s", body)
 	}
 }

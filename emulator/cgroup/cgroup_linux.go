@@ -3,6 +3,7 @@
 package cgroup
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -218,21 +219,69 @@ func (g *Group) limitV1(lim Limits) error {
 		return err
 	}
 	if lim.CPUs > 0 {
-		if err := writeFile(path.Join(g.cpu, "cpu.cfs_period_us"), strconv.Itoa(cfsPeriodUS)); err != nil {
-			return err
-		}
-		q := quotaUS(lim.CPUs)
-		err := writeFile(path.Join(g.cpu, "cpu.cfs_quota_us"), strconv.FormatInt(q, 10))
-		if errors.Is(err, syscall.EINVAL) {
-			if limit, ok := ancestorQuotaV1(path.Dir(g.cpu)); ok && limit < q {
-				err = writeFile(path.Join(g.cpu, "cpu.cfs_quota_us"), strconv.FormatInt(max(limit, 1000), 10))
-			}
-		}
-		if err != nil {
-			return err
-		}
+		return g.setCPUV1(lim.CPUs)
 	}
 	return nil
+}
+
+func (g *Group) setCPUV1(cpus float64) error {
+	if err := writeFile(path.Join(g.cpu, "cpu.cfs_period_us"), strconv.Itoa(cfsPeriodUS)); err != nil {
+		return err
+	}
+	q := quotaUS(cpus)
+	err := writeFile(path.Join(g.cpu, "cpu.cfs_quota_us"), strconv.FormatInt(q, 10))
+	if errors.Is(err, syscall.EINVAL) {
+		if limit, ok := ancestorQuotaV1(path.Dir(g.cpu)); ok && limit < q {
+			err = writeFile(path.Join(g.cpu, "cpu.cfs_quota_us"), strconv.FormatInt(max(limit, 1000), 10))
+		}
+	}
+	return err
+}
+
+// CPU returns the group's CPU quota in CPUs, 0 when it has none.
+func (g *Group) CPU() (float64, error) {
+	if g.layout.Version == V2 {
+		b, err := os.ReadFile(path.Join(g.cpu, "cpu.max"))
+		if err != nil {
+			return 0, err
+		}
+		q, p, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
+		if q == "max" {
+			return 0, nil
+		}
+		qn, err1 := strconv.ParseFloat(q, 64)
+		pn, err2 := strconv.ParseFloat(p, 64)
+		if err1 != nil || err2 != nil || pn <= 0 {
+			return 0, fmt.Errorf("cgroup: malformed cpu.max %q", b)
+		}
+		return qn / pn, nil
+	}
+	q, err := readInt(path.Join(g.cpu, "cpu.cfs_quota_us"))
+	if err != nil || q <= 0 {
+		return 0, err
+	}
+	p, err := readInt(path.Join(g.cpu, "cpu.cfs_period_us"))
+	if err != nil || p <= 0 {
+		return 0, err
+	}
+	return float64(q) / float64(p), nil
+}
+
+// SetCPU changes the group's CPU quota (cpus <= 0: no limit). The local
+// Lambda creates a group without one and sets it once init is over: AWS
+// does not hold a function's init to the CPU share of its memory size.
+func (g *Group) SetCPU(cpus float64) error {
+	if g.layout.Version == V2 {
+		v := "max " + strconv.Itoa(cfsPeriodUS)
+		if cpus > 0 {
+			v = strconv.FormatInt(quotaUS(cpus), 10) + " " + strconv.Itoa(cfsPeriodUS)
+		}
+		return writeFile(path.Join(g.cpu, "cpu.max"), v)
+	}
+	if cpus <= 0 {
+		return writeFile(path.Join(g.cpu, "cpu.cfs_quota_us"), "-1")
+	}
+	return g.setCPUV1(cpus)
 }
 
 // ancestorQuotaV1 returns the smallest CPU quota, per cfsPeriodUS, of dir
@@ -561,6 +610,8 @@ func ExecShim(argv []string) error {
 	if err := join(files); err != nil {
 		return fmt.Errorf("cgroup: shim: join: %w", err)
 	}
+	os.Unsetenv(JoinEnv)
+	Notify()
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, JoinEnv+"=") })
 	err = syscall.Exec(prog, argv, env)
 	return fmt.Errorf("cgroup: shim: execute %s: %w", prog, err)
@@ -662,4 +713,104 @@ func readKeyed(file string) (map[string]uint64, error) {
 		}
 	}
 	return m, nil
+}
+
+// Meter reads a group's memory figures on the hot path: it keeps the
+// control files open and reads each with one pread, where Memory opens
+// and reads four files anew. Not safe for concurrent use.
+type Meter struct {
+	v1         bool
+	peak, stat int // fds: max_usage_in_bytes / memory.peak, memory.stat
+	buf        []byte
+}
+
+// Meter opens the files Meter reads. Close it when done.
+func (g *Group) Meter() (*Meter, error) {
+	peakFile, statFile := "memory.max_usage_in_bytes", "memory.stat"
+	if g.layout.Version == V2 {
+		peakFile = "memory.peak"
+	}
+	if g.layout.fs != nil {
+		return nil, fmt.Errorf("cgroup: a meter needs a real cgroup filesystem: %w", errors.ErrUnsupported)
+	}
+	open := func(name string) (int, error) {
+		return syscall.Open(path.Join(g.mem, name), syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	}
+	pf, err := open(peakFile)
+	if err != nil {
+		return nil, fmt.Errorf("cgroup: open %s of group %s: %w", peakFile, g.name, err)
+	}
+	sf, err := open(statFile)
+	if err != nil {
+		syscall.Close(pf)
+		return nil, fmt.Errorf("cgroup: open %s of group %s: %w", statFile, g.name, err)
+	}
+	return &Meter{v1: g.layout.Version == V1, peak: pf, stat: sf, buf: make([]byte, 8192)}, nil
+}
+
+// Peak returns the group's peak memory without page cache, as
+// MemoryStats.Peak computes it (floored at the current anonymous memory
+// rather than the current use, which would need a third read).
+func (m *Meter) Peak() (uint64, error) {
+	n, err := syscall.Pread(m.peak, m.buf, 0)
+	if err != nil {
+		return 0, err
+	}
+	raw, err := strconv.ParseUint(strings.TrimSpace(string(m.buf[:n])), 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	n, err = syscall.Pread(m.stat, m.buf, 0)
+	if err != nil {
+		return 0, err
+	}
+	cacheKey, anonKey := "file", "anon"
+	if m.v1 {
+		cacheKey, anonKey = "total_cache", "total_rss"
+	}
+	cache, anon := keyedValue(m.buf[:n], cacheKey), keyedValue(m.buf[:n], anonKey)
+	return max(subFloor(raw, cache), anon), nil
+}
+
+// Close closes the meter's files.
+func (m *Meter) Close() {
+	syscall.Close(m.peak)
+	syscall.Close(m.stat)
+}
+
+// keyedValue finds "key N" at the start of a line of a keyed control file.
+func keyedValue(b []byte, key string) uint64 {
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if len(line) > len(key) && line[len(key)] == ' ' && string(line[:len(key)]) == key {
+			v, _ := strconv.ParseUint(string(bytes.TrimSpace(line[len(key)+1:])), 10, 64)
+			return v
+		}
+	}
+	return 0
+}
+
+// NotifyFDEnv names the variable that tells ExecShim (and the in-process
+// join of the lambench binary) which inherited descriptor to write one
+// byte to, and close, right before the function's own code starts: the
+// local Lambda counts init from there, so the shim's own start-up is not
+// billed as the function's Init Duration.
+const NotifyFDEnv = "_LAMBENCH_CGROUP_NOTIFY_FD"
+
+// Notify writes the byte NotifyFDEnv asks for and removes the variable.
+func Notify() {
+	v, ok := os.LookupEnv(NotifyFDEnv)
+	if !ok {
+		return
+	}
+	os.Unsetenv(NotifyFDEnv)
+	if fd, err := strconv.Atoi(v); err == nil && fd > 2 {
+		syscall.Write(fd, []byte{1})
+		syscall.Close(fd)
+	}
 }

@@ -44,3 +44,27 @@ func Join(files []string) error { return notLinux() }
 
 // ExecShim fails: cgroups exist only on Linux.
 func ExecShim(argv []string) error { return notLinux() }
+
+// Meter is unavailable: cgroups exist only on Linux.
+type Meter struct{}
+
+// Meter fails: cgroups exist only on Linux.
+func (g *Group) Meter() (*Meter, error) { return nil, notLinux() }
+
+// Peak fails: cgroups exist only on Linux.
+func (m *Meter) Peak() (uint64, error) { return 0, notLinux() }
+
+// Close does nothing.
+func (m *Meter) Close() {}
+
+// NotifyFDEnv names the variable of the shim's start notification.
+const NotifyFDEnv = "_LAMBENCH_CGROUP_NOTIFY_FD"
+
+// Notify does nothing: there is no shim outside Linux.
+func Notify() {}
+
+// SetCPU fails: cgroups exist only on Linux.
+func (g *Group) SetCPU(cpus float64) error { return notLinux() }
+
+// CPU fails: cgroups exist only on Linux.
+func (g *Group) CPU() (float64, error) { return 0, notLinux() }

@@ -431,3 +431,40 @@ func checkControl(t *testing.T, dir, name, want string) {
 		t.Errorf("%s = %q, want %q", name, got, want)
 	}
 }
+
+// TestMeterAgreesWithMemory: the kept-open meter reads what Memory does,
+// and SetCPU/CPU round-trip.
+func TestMeterAgreesWithMemory(t *testing.T) {
+	p, _ := realParent(t)
+	g := realGroup(t, p, "meter", Limits{MemoryBytes: 128 << 20})
+	m, err := g.Meter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	pr := start(t, g, nil, "/bin/sh", "-c", "dd if=/dev/zero of=/dev/null bs=20M count=1")
+	<-pr.done
+	peak, err := m.Peak()
+	st, err2 := g.Memory()
+	if err != nil || err2 != nil {
+		t.Fatal(err, err2)
+	}
+	if peak < 15<<20 || peak > st.Peak+(1<<20) || peak+(1<<20) < st.Peak {
+		t.Errorf("meter peak %d, Memory peak %d", peak, st.Peak)
+	}
+	if cpus, err := g.CPU(); err != nil || cpus != 0 {
+		t.Errorf("CPU before SetCPU: %v %v, want 0 (no quota)", cpus, err)
+	}
+	if err := g.SetCPU(0.25); err != nil {
+		t.Fatal(err)
+	}
+	if cpus, err := g.CPU(); err != nil || cpus != 0.25 {
+		t.Errorf("CPU after SetCPU(0.25): %v %v", cpus, err)
+	}
+	if err := g.SetCPU(0); err != nil {
+		t.Fatal(err)
+	}
+	if cpus, _ := g.CPU(); cpus != 0 {
+		t.Errorf("CPU after SetCPU(0): %v", cpus)
+	}
+}
