@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ func recoverer(next http.Handler, s *Server) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.opts.logger.Error("panic serving the Lambda API", "path", r.URL.Path, "panic", v)
+				s.opts.logger.Error("panic serving the Lambda API", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
 				writeError(w, errService("internal error"))
 			}
 		}()

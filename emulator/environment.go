@@ -160,6 +160,9 @@ func (e *environment) start() error {
 	if l.err == nil {
 		e.confine(&l, &extraFiles)
 	}
+	if len(l.args) == 0 {
+		l.args = []string{l.path}
+	}
 	cmd := exec.Command(l.path, l.args[1:]...)
 	cmd.Args[0] = l.args[0]
 	cmd.Dir = l.dir

@@ -34,7 +34,7 @@ const (
 // OS-only runtimes (a bootstrap), and Node.js and Python through the
 // runtime clients of package runtimes with the node / python3 found on
 // the machine.
-var Runtimes = append([]string{"provided.al2023", "provided.al2"}, runtimes.Supported...)
+var Runtimes = append([]string{"provided.al2023", "provided.al2", GoRuntime}, runtimes.Supported...)
 
 // Function is the configuration of one function served by the local Lambda.
 // Exactly one of Code (a directory holding an executable `bootstrap`, or
@@ -187,6 +187,12 @@ func (f Function) validate(checkCode bool) error {
 		}
 		if _, managed := runtimes.FamilyOf(f.Runtime); managed {
 			break // the handler's module is looked for at init, as on AWS
+		}
+		if f.Runtime == GoRuntime {
+			if gos, _ := filepath.Glob(filepath.Join(f.Code, "*.go")); len(gos) == 0 {
+				return fe("code", "%s holds no .go files: the go runtime builds a main package from its code directory", f.Code)
+			}
+			break
 		}
 		bootstrap := filepath.Join(f.Code, "bootstrap")
 		st, err := os.Stat(bootstrap)

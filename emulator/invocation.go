@@ -222,6 +222,9 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 	}
 	invokedARN := arn // qualified when the caller qualified it, as on AWS
 
+	if err := s.refresh(fn); err != nil {
+		s.opts.logger.Warn("reload", "function", fn.name, "error", err)
+	}
 	inv := &invocation{
 		id:            newRequestID(),
 		payload:       payload,

@@ -55,6 +55,18 @@ func (e *environment) plan() launch {
 		_ = family
 		return launch{path: args[0], args: args, dir: cfg.Code, env: interp.Env(paths, cfg.Code)}
 	}
+	if cfg.Runtime == GoRuntime {
+		e.fn.mu.Lock()
+		bin, err := e.fn.goBinary, e.fn.goBuildErr
+		e.fn.mu.Unlock()
+		if err != nil {
+			return launch{err: err, errType: "Runtime.BuildError"}
+		}
+		if bin == "" {
+			return launch{err: errors.New("the Go function has not been built"), errType: "Runtime.BuildError"}
+		}
+		return launch{path: bin, args: []string{"bootstrap"}, dir: cfg.Code}
+	}
 	bootstrap := filepath.Join(cfg.Code, "bootstrap")
 	return launch{path: bootstrap, args: []string{bootstrap}, dir: cfg.Code}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lambench/lambench/emulator/watch"
 )
 
 // Function states and update statuses, as AWS reports them.
@@ -39,6 +41,15 @@ type function struct {
 	codeSize     int64  // of codeGen codeHashed
 	codeSha256   string
 	codeHashed   int // the codeGen codeSize/codeSha256 describe; -1 none
+
+	goBinary   string // the built bootstrap of a Go-runtime function
+	goBuildErr error  // why it could not be built
+
+	// Hot reload (reload.go): the watcher of the function's code and the
+	// change generation taken in so far, guarded by reloadMu.
+	watcher  *watch.Watcher
+	reloadMu sync.Mutex
+	seenGen  uint64
 
 	// Scheduler state, guarded by scheduler.mu.
 	reserved   int  // reserved concurrency; -1 when unreserved

@@ -77,6 +77,10 @@ type options struct {
 	stateDir           string
 	maxUnzipped        int64
 	cgroups            bool
+	hotReload          bool
+	cacheDir           string
+	goTool             string
+	buildEnv           []string
 }
 
 // WithFunctions serves the given functions.
@@ -132,6 +136,20 @@ func WithStateDir(dir string) Option { return func(o *options) { o.stateDir = di
 // 250 MB when unset).
 func WithMaxUnzipped(bytes int64) Option { return func(o *options) { o.maxUnzipped = bytes } }
 
+// WithHotReload turns hot reload of the configured functions' code
+// directories on (the default) or off.
+func WithHotReload(on bool) Option { return func(o *options) { o.hotReload = on } }
+
+// WithCacheDir keeps builds (of Go-runtime functions) in dir across runs;
+// by default they live in the server's temporary directory.
+func WithCacheDir(dir string) Option { return func(o *options) { o.cacheDir = dir } }
+
+// WithGoBuild sets the go command that builds Go-runtime functions and the
+// environment it runs with (nil: this process's).
+func WithGoBuild(goTool string, env []string) Option {
+	return func(o *options) { o.goTool, o.buildEnv = goTool, env }
+}
+
 // WithCgroups turns per-environment memory and CPU limits on (the
 // default, where the machine allows) or off.
 func WithCgroups(on bool) Option { return func(o *options) { o.cgroups = on } }
@@ -151,6 +169,8 @@ func New(opts ...Option) (*Server, error) {
 		path:           defaultPath,
 		logger:         slog.New(slog.DiscardHandler),
 		cgroups:        true,
+		hotReload:      true,
+		goTool:         "go",
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -193,6 +213,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.runtimeDir = rd
 	s.setupCgroups()
+	s.watchFunctions()
 	if o.stateDir != "" {
 		if err := s.loadState(); err != nil {
 			os.RemoveAll(s.runtimeDir)
@@ -364,6 +385,11 @@ func (s *Server) Close() error {
 		shutdowns.Wait()
 		s.serving.Wait()
 		s.bg.Wait()
+		for _, fn := range s.functionList() {
+			if fn.watcher != nil {
+				fn.watcher.Close()
+			}
+		}
 		if s.cgroups.parent != nil {
 			if err := s.cgroups.parent.Remove(); err != nil {
 				s.opts.logger.Warn("remove the cgroups", "error", err)
