@@ -130,7 +130,7 @@ func (s *Server) handleInvoke(w http.ResponseWriter, r *http.Request) {
 	if out.LogResult != nil {
 		h["X-Amz-Log-Result"] = []string{base64.StdEncoding.EncodeToString(out.LogResult)}
 	}
-	if out.StatusCode == http.StatusNoContent {
+	if out.StatusCode == http.StatusNoContent || out.StatusCode == http.StatusAccepted {
 		w.WriteHeader(out.StatusCode)
 		return
 	}

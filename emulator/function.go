@@ -68,6 +68,12 @@ type Function struct {
 	Architecture string
 	// Role is the execution role's ARN, shown in the configuration only.
 	Role string
+	// MaxRetryAttempts is how often a failed asynchronous invocation is
+	// retried (0 to 2); DefaultAsyncRetries when nil.
+	MaxRetryAttempts *int
+	// MaxEventAge drops asynchronous events older than this (60 s to 6 h);
+	// the server's default when zero.
+	MaxEventAge time.Duration
 }
 
 // FieldError reports an invalid field of a Function. Field is the
@@ -148,6 +154,12 @@ func (f Function) validate(checkCode bool) error {
 	}
 	if f.Timeout < time.Second || f.Timeout > MaxTimeout || f.Timeout%time.Second != 0 {
 		return fe("timeout", "%v must be whole seconds from 1 to 900", f.Timeout)
+	}
+	if r := f.MaxRetryAttempts; r != nil && (*r < 0 || *r > 2) {
+		return fe("max_retry_attempts", "%d must be 0, 1 or 2", *r)
+	}
+	if a := f.MaxEventAge; a != 0 && (a < time.Minute || a > 6*time.Hour) {
+		return fe("max_event_age", "%v must be from 60 s to 6 h", a)
 	}
 	if f.ReservedConcurrency != nil && *f.ReservedConcurrency < 0 {
 		return fe("reserved_concurrency", "%d must not be negative", *f.ReservedConcurrency)

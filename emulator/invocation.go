@@ -17,6 +17,8 @@ import (
 const (
 	// MaxSyncPayload is the largest request payload of a synchronous invoke.
 	MaxSyncPayload = 6291456
+	// MaxAsyncPayload is the largest payload of an asynchronous (Event) invoke.
+	MaxAsyncPayload = 1 << 20
 	// maxClientContext is the largest X-Amz-Client-Context (base64) accepted.
 	maxClientContext = 3583
 
@@ -38,7 +40,7 @@ type InvokeInput struct {
 	FunctionName string
 	// Qualifier is empty or $LATEST (the local Lambda has no versions or aliases).
 	Qualifier string
-	// InvocationType is RequestResponse (the default) or DryRun.
+	// InvocationType is RequestResponse (the default), Event or DryRun.
 	InvocationType string
 	// LogType is None (the default) or Tail.
 	LogType string
@@ -50,7 +52,7 @@ type InvokeInput struct {
 
 // InvokeOutput is the result of a synchronous invoke.
 type InvokeOutput struct {
-	// StatusCode is 200 for RequestResponse and 204 for DryRun.
+	// StatusCode is 200 for RequestResponse, 202 for Event and 204 for DryRun.
 	StatusCode int
 	// RequestID identifies the invocation (and its START/END/REPORT lines).
 	RequestID string
@@ -198,7 +200,6 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 	case InvocationDryRun:
 		return &InvokeOutput{StatusCode: 204, RequestID: newRequestID(), ExecutedVersion: latestVersion}, nil
 	case InvocationEvent:
-		return nil, errInvalidParameter("InvocationType Event is not supported by this local Lambda yet; use RequestResponse")
 	default:
 		return nil, errInvalidParameter("1 validation error detected: Value '%s' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", typ)
 	}
@@ -206,6 +207,10 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 		return nil, errInvalidParameter("1 validation error detected: Value '%s' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]", in.LogType)
 	}
 	payload := in.Payload
+	if typ == InvocationEvent && len(payload) > MaxAsyncPayload {
+		return nil, &APIError{Status: 413, Code: "RequestTooLargeException",
+			Message: fmt.Sprintf("Request must be smaller than %d bytes for the InvokeAsync operation", MaxAsyncPayload)}
+	}
 	if len(payload) > MaxSyncPayload {
 		return nil, errRequestTooLarge()
 	}
@@ -220,17 +225,36 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 	if err != nil {
 		return nil, err
 	}
-	invokedARN := arn // qualified when the caller qualified it, as on AWS
-
-	if err := s.refresh(fn); err != nil {
-		s.opts.logger.Warn("reload", "function", fn.name, "error", err)
+	if typ == InvocationEvent {
+		id, err := s.async.accept(fn, arn, payload, clientContext)
+		if err != nil {
+			return nil, err
+		}
+		return &InvokeOutput{StatusCode: 202, RequestID: id, ExecutedVersion: latestVersion}, nil
 	}
 	inv := &invocation{
 		id:            newRequestID(),
 		payload:       payload,
 		clientContext: clientContext,
 		traceID:       newTraceID(),
-		invokedARN:    invokedARN,
+		invokedARN:    arn, // qualified when the caller qualified it, as on AWS
+	}
+	out, err := s.runInvocation(fn, inv)
+	if err != nil {
+		return nil, err
+	}
+	if in.LogType == LogTypeTail {
+		out.LogResult = append([]byte(nil), inv.tail.bytes()...)
+	}
+	return out, nil
+}
+
+// runInvocation runs one invocation of fn synchronously: in a warm
+// environment, or a new one, trying another when the chosen one dies
+// before the event reaches it.
+func (s *Server) runInvocation(fn *function, inv *invocation) (*InvokeOutput, error) {
+	if err := s.refresh(fn); err != nil {
+		s.opts.logger.Warn("reload", "function", fn.name, "error", err)
 	}
 	for attempt := 0; ; attempt++ {
 		env, cold, err := s.sched.acquire(fn)
@@ -268,9 +292,6 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 		}
 		if out.funcError {
 			res.FunctionError = "Unhandled"
-		}
-		if in.LogType == LogTypeTail {
-			res.LogResult = append([]byte(nil), inv.tail.bytes()...)
 		}
 		return res, nil
 	}

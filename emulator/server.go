@@ -48,6 +48,7 @@ type Server struct {
 	exeSha256 string
 
 	interps interpreters // node / python3 for the managed runtimes
+	async   asyncQueue   // Event invocations
 	cgroups cgroupState  // per-environment limits
 
 	timersMu sync.Mutex
@@ -81,6 +82,11 @@ type options struct {
 	cacheDir           string
 	goTool             string
 	buildEnv           []string
+	asyncQueue         int
+	asyncRetryDelays   []time.Duration
+	asyncMaxAge        time.Duration
+	asyncDrain         time.Duration
+	onFailure          string
 }
 
 // WithFunctions serves the given functions.
@@ -150,6 +156,22 @@ func WithGoBuild(goTool string, env []string) Option {
 	return func(o *options) { o.goTool, o.buildEnv = goTool, env }
 }
 
+// WithAsync configures asynchronous invocation: the queue's size
+// (DefaultAsyncQueue when <= 0), the delays before each retry of a failed
+// event (DefaultAsyncRetryDelays when empty), the default maximum event
+// age (DefaultMaxEventAge when 0; functions may set their own) and how
+// long Close lets the queue drain when there is no state directory.
+func WithAsync(queue int, retryDelays []time.Duration, maxAge, drain time.Duration) Option {
+	return func(o *options) {
+		o.asyncQueue, o.asyncRetryDelays, o.asyncMaxAge, o.asyncDrain = queue, retryDelays, maxAge, drain
+	}
+}
+
+// WithOnFailure sets the on-failure destination of asynchronous events: a
+// JSON-lines file of AWS's destination records (default STATE/on-failure.jsonl
+// with a state directory, else none: records are only logged).
+func WithOnFailure(path string) Option { return func(o *options) { o.onFailure = path } }
+
 // WithCgroups turns per-environment memory and CPU limits on (the
 // default, where the machine allows) or off.
 func WithCgroups(on bool) Option { return func(o *options) { o.cgroups = on } }
@@ -171,6 +193,7 @@ func New(opts ...Option) (*Server, error) {
 		cgroups:        true,
 		hotReload:      true,
 		goTool:         "go",
+		asyncDrain:     5 * time.Second,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -219,6 +242,10 @@ func New(opts ...Option) (*Server, error) {
 			os.RemoveAll(s.runtimeDir)
 			return nil, err
 		}
+	}
+	if err := s.async.start(s); err != nil {
+		os.RemoveAll(s.runtimeDir)
+		return nil, err
 	}
 	s.bg.Add(1)
 	go s.reapLoop()
@@ -354,6 +381,13 @@ func (s *Server) Serve(ln net.Listener) error {
 // It is safe to call more than once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		// Asynchronous events: no more are accepted; without a state
+		// directory to keep them in, those queued get a moment to run.
+		s.async.stopAccepting()
+		if s.opts.stateDir == "" {
+			s.async.drain(s.opts.asyncDrain)
+		}
+		s.async.close()
 		envs := s.sched.shutdown()
 		close(s.quit)
 		s.stopTimers()
@@ -376,6 +410,7 @@ func (s *Server) Close() error {
 			env.kill()
 		}
 		s.envs.Wait()
+		s.async.shutdown()
 		// A process that left its environment's group (setsid) still
 		// carries the marker: stop it too.
 		for _, pid := range s.OwnedProcesses() {
