@@ -56,15 +56,15 @@ type asyncEvent struct {
 
 // asyncQueue holds events by the time they may run next.
 type asyncQueue struct {
-	s       *Server
-	mu      sync.Mutex
-	events  eventHeap
-	running   int
-	refusing  bool // no more events are accepted
-	closed    bool // the workers stop
-	wake    chan struct{}
-	workers sync.WaitGroup
-	failMu  sync.Mutex // serializes writes of the on-failure destination
+	s        *Server
+	mu       sync.Mutex
+	events   eventHeap
+	running  int
+	refusing bool // no more events are accepted
+	closed   bool // the workers stop
+	wake     chan struct{}
+	workers  sync.WaitGroup
+	failMu   sync.Mutex // serializes writes of the on-failure destination
 }
 
 type eventHeap []*asyncEvent
