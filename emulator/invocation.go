@@ -48,6 +48,8 @@ type InvokeInput struct {
 	ClientContext string
 	// Payload is the event; empty means {}.
 	Payload []byte
+
+	requestID string // when set, the invocation's request id (the HTTP front's)
 }
 
 // InvokeOutput is the result of a synchronous invoke.
@@ -232,8 +234,12 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 		}
 		return &InvokeOutput{StatusCode: 202, RequestID: id, ExecutedVersion: latestVersion}, nil
 	}
+	id := in.requestID
+	if id == "" {
+		id = newRequestID()
+	}
 	inv := &invocation{
-		id:            newRequestID(),
+		id:            id,
 		payload:       payload,
 		clientContext: clientContext,
 		traceID:       newTraceID(),

@@ -169,7 +169,7 @@ func (s *Server) setupCgroups() {
 // Limits says whether memory and CPU limits are enforced, and how or why not.
 func (s *Server) Limits() string {
 	if s.cgroups.parent != nil {
-		return "enforced: memory = MemorySize, CPU = MemorySize/1769 MB of a core (cgroups)"
+		return "enforced with cgroups: memory = MemorySize, CPU = MemorySize / 1,769 MB vCPUs (after init)"
 	}
 	return "not enforced (" + s.cgroups.reason + "); Max Memory Used is measured as peak RSS"
 }

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -30,10 +33,15 @@ type ServeOptions struct {
 	Global *GlobalOptions
 
 	Addr        string
+	HTTPAddr    string
+	StateDir    string
+	OnFailure   string
 	Concurrency int
 	IdleTimeout time.Duration
 	LogLimitMB  int
 	Region      string
+	NoCgroups   bool
+	NoHotReload bool
 	Output      string
 	Verbose     bool
 
@@ -53,13 +61,24 @@ runs real function code as processes over the real Runtime API, with cold
 starts, warm reuse, concurrency limits, timeouts and START/END/REPORT logs.
 
 It serves the functions of lambench.toml ([[functions]]), or, when there are
-none, the demo functions built into lambench: hello, echo, sleep, cpu, fail,
-crash and alloc. Any AWS client works against it with any credentials.
+none, the demo functions built into lambench (hello, echo, sleep, cpu, fail,
+crash, alloc, api, print). Any AWS client works against it with any
+credentials; functions can also be created with CreateFunction (kept with
+--state-dir).
+
+Each execution environment gets its function's memory as a limit and a
+CPU share proportional to it (1,769 MB = 1 vCPU) where the machine allows
+(cgroups, as root); code directories are watched and the next invocation
+after a change runs the new code. A second listener, the HTTP front
+(--http-addr), calls functions like Lambda Function URLs:
+http://HOST:PORT/<function>/<path>.
 
 Stop it with Ctrl-C: every function process is stopped and reaped.`,
 		Example: `  lambench serve
   lambench serve --addr 127.0.0.1:0 -o json     # pick a free port, print it as JSON
   lambench serve --config examples/lambench.toml --concurrency 50
+  lambench serve --state-dir .lambench/state     # keep functions created through the API
+  curl http://127.0.0.1:9002/api/some/path?x=1   # the HTTP front
 
   # in another terminal
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
@@ -78,7 +97,12 @@ Stop it with Ctrl-C: every function process is stopped and reaped.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Addr, "addr", DefaultServeAddr, "loopback address to listen on (port 0 picks a free one)")
+	f.StringVar(&opts.Addr, "addr", DefaultServeAddr, "loopback address of the Lambda API (port 0 picks a free one)")
+	f.StringVar(&opts.HTTPAddr, "http-addr", "", `loopback address of the HTTP front (default: the API's port + 1, or a free port with --addr :0; "off" turns it off)`)
+	f.StringVar(&opts.StateDir, "state-dir", "", "keep functions created through the API, and queued asynchronous events, in `DIR` across restarts")
+	f.StringVar(&opts.OnFailure, "on-failure", "", "JSON-lines `FILE` for asynchronous events that fail (default: STATE-DIR/on-failure.jsonl, else lambench-on-failure.jsonl in the temporary directory)")
+	f.BoolVar(&opts.NoCgroups, "no-limits", false, "run functions without memory and CPU limits (cgroups)")
+	f.BoolVar(&opts.NoHotReload, "no-hot-reload", false, "do not watch code directories for changes")
 	f.IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("account-wide concurrency limit (default: machine memory / 128 MB, at most %d; here %d)", emulator.MaxAccountConcurrency, emulator.DefaultAccountConcurrency()))
 	f.DurationVar(&opts.IdleTimeout, "idle-timeout", emulator.DefaultIdleTimeout, "stop execution environments idle for this long")
 	f.IntVar(&opts.LogLimitMB, "log-limit", logstore.DefaultLimit>>20, "MB of function logs kept in memory; the oldest are dropped beyond it")
@@ -126,6 +150,27 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 			return err
 		}
 	}
+	httpAddr, err := frontAddr(opts.Addr, opts.HTTPAddr)
+	if err != nil {
+		return &usageError{err}
+	}
+	onFailure := opts.OnFailure
+	switch {
+	case onFailure != "":
+	case opts.StateDir != "":
+		onFailure = filepath.Join(opts.StateDir, "on-failure.jsonl")
+	default:
+		onFailure = filepath.Join(os.TempDir(), "lambench-on-failure.jsonl")
+	}
+	if opts.StateDir != "" {
+		if err := os.MkdirAll(opts.StateDir, 0o755); err != nil {
+			return fmt.Errorf("create the state directory: %w", err)
+		}
+	}
+	cacheDir := ""
+	if dir, err := os.UserCacheDir(); err == nil {
+		cacheDir = filepath.Join(dir, "lambench")
+	}
 	wd, _ := os.Getwd()
 	srv, err := emulator.New(
 		emulator.WithFunctions(functions...),
@@ -137,6 +182,12 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		emulator.WithPath(os.Getenv("PATH")),
 		emulator.WithWorkDir(wd),
 		emulator.WithLogger(logger),
+		emulator.WithStateDir(opts.StateDir),
+		emulator.WithOnFailure(onFailure),
+		emulator.WithCgroups(!opts.NoCgroups),
+		emulator.WithHotReload(!opts.NoHotReload),
+		emulator.WithCacheDir(cacheDir),
+		emulator.WithGoBuild("go", os.Environ()),
 	)
 	if err != nil {
 		return err
@@ -146,26 +197,58 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		srv.Close()
 		return fmt.Errorf("listen on %s: %w (is another lambench serve running? try --addr 127.0.0.1:0)", opts.Addr, err)
 	}
+	var frontLn net.Listener
+	if httpAddr != "" {
+		if httpAddr == "derive" {
+			httpAddr = deriveFrontAddr(ln.Addr())
+		}
+		if frontLn, err = net.Listen("tcp", httpAddr); err != nil {
+			ln.Close()
+			srv.Close()
+			return fmt.Errorf("listen on %s for the HTTP front: %w (choose another with --http-addr, or --http-addr off)", httpAddr, err)
+		}
+	}
 	endpoint := "http://" + ln.Addr().String()
+	frontURL := ""
+	if frontLn != nil {
+		frontURL = "http://" + frontLn.Addr().String()
+	}
 	names := make([]string, len(functions))
 	for i, f := range functions {
 		names[i] = f.Name
 	}
 	if opts.Output == "json" {
 		line, _ := json.Marshal(map[string]any{
-			"endpoint": endpoint, "region": opts.Region, "functions": names,
-			"account_concurrency": srv.AccountConcurrency(), "pid": os.Getpid(),
+			"endpoint": endpoint, "http_endpoint": frontURL, "region": opts.Region, "functions": names,
+			"account_concurrency": srv.AccountConcurrency(), "pid": os.Getpid(), "limits": srv.Limits(),
+			"state_dir": opts.StateDir, "on_failure": onFailure,
 		})
 		fmt.Fprintln(opts.IO.Out, string(line))
 	} else {
-		printServeBanner(opts.IO, endpoint, opts.Region, srv.AccountConcurrency(), names, source)
+		printServeBanner(opts.IO, banner{
+			endpoint: endpoint, front: frontURL, region: opts.Region, concurrency: srv.AccountConcurrency(),
+			names: names, source: source, limits: srv.Limits(), runtimes: srv.RuntimeNotes(),
+			stateDir: opts.StateDir, onFailure: onFailure,
+		})
 	}
 
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	var front *http.Server
+	if frontLn != nil {
+		front = &http.Server{Handler: srv.HTTPFront(), ReadHeaderTimeout: 30 * time.Second}
+		go func() {
+			if err := front.Serve(frontLn); !errors.Is(err, http.ErrServerClosed) {
+				served <- fmt.Errorf("HTTP front: %w", err)
+			}
+		}()
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-served:
+		if front != nil {
+			front.Close()
+		}
 		srv.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -179,6 +262,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	}
 	closed := make(chan struct{})
 	go func() {
+		if front != nil {
+			front.Close()
+		}
 		srv.Close()
 		close(closed)
 	}()
@@ -196,21 +282,75 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	return nil
 }
 
-func printServeBanner(io *IOStreams, endpoint, region string, concurrency int, names []string, source string) {
+// frontAddr works out the HTTP front's address: "" for none, "derive"
+// for the API's port + 1 (decided once the API listens).
+func frontAddr(apiAddr, flag string) (string, error) {
+	switch flag {
+	case "off", "none":
+		return "", nil
+	case "":
+		return "derive", nil
+	}
+	if err := requireLoopback(flag); err != nil {
+		return "", fmt.Errorf("--http-addr: %w", err)
+	}
+	return flag, nil
+}
+
+// deriveFrontAddr puts the HTTP front next to the API: its port + 1, or a
+// free port when the API's was picked freely.
+func deriveFrontAddr(api net.Addr) string {
+	tcp, ok := api.(*net.TCPAddr)
+	if !ok {
+		return "127.0.0.1:0"
+	}
+	port := tcp.Port + 1
+	if port > 65535 || tcp.Port == 0 {
+		port = 0
+	}
+	return net.JoinHostPort(tcp.IP.String(), strconv.Itoa(port))
+}
+
+type banner struct {
+	endpoint, front, region string
+	concurrency             int
+	names                   []string
+	source, limits          string
+	runtimes                []string
+	stateDir, onFailure     string
+}
+
+func printServeBanner(io *IOStreams, b banner) {
 	w := io.Out
-	fmt.Fprintf(w, "lambench local Lambda listening on %s\n", endpoint)
-	fmt.Fprintf(w, "region %s, account concurrency %d\n", region, concurrency)
-	fmt.Fprintf(w, "functions (%s):\n  %s\n\n", source, strings.Join(names, ", "))
+	fmt.Fprintf(w, "lambench local Lambda listening on %s\n", b.endpoint)
+	if b.front != "" {
+		fmt.Fprintf(w, "HTTP front (like Function URLs): %s/<function>/<path>\n", b.front)
+	}
+	fmt.Fprintf(w, "region %s, account concurrency %d\n", b.region, b.concurrency)
+	fmt.Fprintf(w, "limits: %s\n", b.limits)
+	for _, r := range b.runtimes {
+		fmt.Fprintf(w, "runtime %s\n", r)
+	}
+	if b.stateDir != "" {
+		fmt.Fprintf(w, "state: %s (functions created through the API and queued events survive a restart)\n", b.stateDir)
+	} else {
+		fmt.Fprintf(w, "state: in memory (--state-dir keeps functions created through the API)\n")
+	}
+	fmt.Fprintf(w, "failed asynchronous events go to %s\n", b.onFailure)
+	fmt.Fprintf(w, "functions (%s):\n  %s\n\n", b.source, strings.Join(b.names, ", "))
 	example := "hello"
-	if len(names) > 0 && !contains(names, example) {
-		example = names[0]
+	if len(b.names) > 0 && !contains(b.names, example) {
+		example = b.names[0]
 	}
 	fmt.Fprintf(w, "Try it with the aws CLI (any credentials will do):\n")
-	fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=%s\n", region)
-	fmt.Fprintf(w, "  aws lambda list-functions --endpoint-url %s\n", endpoint)
-	fmt.Fprintf(w, "  aws lambda invoke --endpoint-url %s --function-name %s --payload '{\"name\":\"x\"}' --log-type Tail out.json\n", endpoint, example)
-	fmt.Fprintf(w, "  (aws CLI v2: add --cli-binary-format raw-in-base64-out)\n\n")
-	fmt.Fprintf(w, "Press Ctrl-C to stop.\n")
+	fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=%s\n", b.region)
+	fmt.Fprintf(w, "  aws lambda list-functions --endpoint-url %s\n", b.endpoint)
+	fmt.Fprintf(w, "  aws lambda invoke --endpoint-url %s --function-name %s --payload '{\"name\":\"x\"}' --log-type Tail out.json\n", b.endpoint, example)
+	fmt.Fprintf(w, "  (aws CLI v2: add --cli-binary-format raw-in-base64-out)\n")
+	if b.front != "" {
+		fmt.Fprintf(w, "or any HTTP client:\n  curl %s/%s/anything?x=1\n", b.front, example)
+	}
+	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
 }
 
 func contains(s []string, v string) bool {

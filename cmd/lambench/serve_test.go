@@ -144,7 +144,7 @@ func TestServeWithAWSCLI(t *testing.T) {
 	for _, f := range list.Functions {
 		names = append(names, f.FunctionName)
 	}
-	if strings.Join(names, ",") != "alloc,cpu,crash,echo,fail,hello,print,sleep" {
+	if strings.Join(names, ",") != "alloc,api,cpu,crash,echo,fail,hello,print,sleep" {
 		t.Errorf("list-functions: %v", names)
 	}
 

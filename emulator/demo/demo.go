@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
@@ -47,6 +48,7 @@ var demos = []Demo{
 	{"fail", `returns an error {"message":"..."}; {"panic":true} panics instead`, 3 * time.Second, fail},
 	{"crash", `exits the process with {"code":N} (default 2)`, 3 * time.Second, crash},
 	{"alloc", `allocates {"mb":N} MB and touches every page (default 64)`, 30 * time.Second, alloc},
+	{"api", `answers an HTTP request (Function URL / API Gateway v2 event) with a plain-text greeting naming its method and path`, 3 * time.Second, api},
 	{"print", `prints {"lines":N} numbered lines of {"size":B} bytes (default 10 x 80), alternating stdout and stderr with {"stderr":true}, then {"partial":"..."} without a newline`, 30 * time.Second, printLines},
 }
 
@@ -250,4 +252,21 @@ func printLines(e printEvent) (map[string]int, error) {
 		fmt.Print(e.Partial)
 	}
 	return map[string]int{"lines": lines}, nil
+}
+
+func api(e events.LambdaFunctionURLRequest) (events.LambdaFunctionURLResponse, error) {
+	path := e.RawPath
+	if path == "" {
+		path = "/"
+	}
+	method := e.RequestContext.HTTP.Method
+	body := fmt.Sprintf("Hello from %s %s", method, path)
+	if e.RawQueryString != "" {
+		body += "?" + e.RawQueryString
+	}
+	return events.LambdaFunctionURLResponse{
+		StatusCode: 200,
+		Headers:    map[string]string{"Content-Type": "text/plain; charset=utf-8"},
+		Body:       body + "\n",
+	}, nil
 }

@@ -8,7 +8,7 @@ import (
 
 func TestRegistry(t *testing.T) {
 	names := Names()
-	want := []string{"hello", "echo", "sleep", "cpu", "fail", "crash", "alloc", "print"}
+	want := []string{"hello", "echo", "sleep", "cpu", "fail", "crash", "alloc", "api", "print"}
 	if len(names) != len(want) {
 		t.Fatalf("Names() = %v", names)
 	}
