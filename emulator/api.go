@@ -43,7 +43,15 @@ func (s *Server) Handler() http.Handler {
 		writeError(w, &APIError{Status: http.StatusNotFound, Code: "UnknownOperationException",
 			Message: "Unknown operation " + r.Method + " " + r.URL.Path + " (the local Lambda serves Invoke, ListFunctions, GetFunction, GetFunctionConfiguration, CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction, Put/Get/DeleteFunctionConcurrency and GetAccountSettings)"})
 	})
-	return recoverer(mux, s)
+	return s.authenticated(recoverer(mux, s))
+}
+
+// authenticated puts the signature check in front of h when auth is required.
+func (s *Server) authenticated(h http.Handler) http.Handler {
+	if s.verifier == nil {
+		return h
+	}
+	return s.verifier.Wrap(h, nil)
 }
 
 func recoverer(next http.Handler, s *Server) http.Handler {

@@ -9,6 +9,7 @@ import (
 const (
 	ReasonConcurrentInvocationLimitExceeded         = "ConcurrentInvocationLimitExceeded"
 	ReasonReservedFunctionConcurrentInvocationLimit = "ReservedFunctionConcurrentInvocationLimitExceeded"
+	ReasonFunctionInvocationRateLimitExceeded       = "FunctionInvocationRateLimitExceeded"
 )
 
 // APIError is a Lambda service error: it is sent with the HTTP status,

@@ -12,7 +12,9 @@ import (
 // invokes the function with a payload v2 event and answers with its HTTP
 // response (package httpfront). It must not share a listener with
 // Handler: function names would collide with the API's paths.
-func (s *Server) HTTPFront() http.Handler { return httpfront.New(frontInvoker{s}) }
+// With WithAuth, requests must be signed as for a Function URL whose auth
+// type is AWS_IAM.
+func (s *Server) HTTPFront() http.Handler { return s.authenticated(httpfront.New(frontInvoker{s})) }
 
 type frontInvoker struct{ s *Server }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lambench/lambench/emulator/demo"
 	"github.com/lambench/lambench/emulator/runtimes"
+	"github.com/lambench/lambench/emulator/schedule"
 )
 
 // Limits and defaults of a function's configuration, as on AWS Lambda.
@@ -74,6 +75,10 @@ type Function struct {
 	// MaxEventAge drops asynchronous events older than this (60 s to 6 h);
 	// the server's default when zero.
 	MaxEventAge time.Duration
+	// Schedule, an EventBridge schedule expression such as "rate(5
+	// minutes)" or "cron(0 12 * * ? *)", invokes the function with a
+	// Scheduled Event, asynchronously, as an EventBridge rule does.
+	Schedule string
 }
 
 // FieldError reports an invalid field of a Function. Field is the
@@ -160,6 +165,11 @@ func (f Function) validate(checkCode bool) error {
 	}
 	if a := f.MaxEventAge; a != 0 && (a < time.Minute || a > 6*time.Hour) {
 		return fe("max_event_age", "%v must be from 60 s to 6 h", a)
+	}
+	if f.Schedule != "" {
+		if _, err := schedule.Parse(f.Schedule); err != nil {
+			return &FieldError{Field: "schedule", Err: err}
+		}
 	}
 	if f.ReservedConcurrency != nil && *f.ReservedConcurrency < 0 {
 		return fe("reserved_concurrency", "%d must not be negative", *f.ReservedConcurrency)

@@ -143,3 +143,16 @@ func indexOfContains(ls []string, sub string) int {
 	}
 	return -1
 }
+
+// httpTestServer serves h on a loopback port until the test ends.
+func httpTestServer(t testing.TB, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: h}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String()
+}

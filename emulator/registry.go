@@ -57,6 +57,9 @@ type function struct {
 	deleted    bool // removed from the registry
 	idle       []*environment
 	live, busy int
+	// The scaling-rate bucket (WithScalingLimit): new environments allowed.
+	scaleTokens float64
+	scaleAt     time.Time
 }
 
 func (fn *function) config() Function {

@@ -78,6 +78,20 @@ func (sc *scheduler) acquire(fn *function) (env *environment, cold bool, err err
 		sc.mu.Unlock()
 		return nil, false, errThrottled(ReasonConcurrentInvocationLimitExceeded)
 	}
+	// AWS's scaling rate: so many new environments per function per 10 s.
+	if n := sc.srv.opts.scalingLimit; n > 0 {
+		now := time.Now()
+		if fn.scaleAt.IsZero() {
+			fn.scaleTokens, fn.scaleAt = float64(n), now
+		}
+		fn.scaleTokens = min(float64(n), fn.scaleTokens+now.Sub(fn.scaleAt).Seconds()*float64(n)/10)
+		fn.scaleAt = now
+		if fn.scaleTokens < 1 {
+			sc.mu.Unlock()
+			return nil, false, errThrottled(ReasonFunctionInvocationRateLimitExceeded)
+		}
+		fn.scaleTokens--
+	}
 	// Every environment is a process: at the account limit, make room by
 	// stopping the least recently used idle environment of any function.
 	var evicted *environment

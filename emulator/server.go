@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lambench/lambench/emulator/logstore"
+	"github.com/lambench/lambench/emulator/sigv4"
 )
 
 // Defaults of the local Lambda's account.
@@ -47,7 +48,8 @@ type Server struct {
 	exeSize   int64
 	exeSha256 string
 
-	interps interpreters // node / python3 for the managed runtimes
+	verifier *sigv4.Verifier // checks signatures when auth is required
+	interps  interpreters    // node / python3 for the managed runtimes
 	async   asyncQueue   // Event invocations
 	cgroups cgroupState  // per-environment limits
 
@@ -87,6 +89,8 @@ type options struct {
 	asyncMaxAge        time.Duration
 	asyncDrain         time.Duration
 	onFailure          string
+	scalingLimit       int
+	auth               []sigv4.Credentials
 }
 
 // WithFunctions serves the given functions.
@@ -172,6 +176,17 @@ func WithAsync(queue int, retryDelays []time.Duration, maxAge, drain time.Durati
 // with a state directory, else none: records are only logged).
 func WithOnFailure(path string) Option { return func(o *options) { o.onFailure = path } }
 
+// WithScalingLimit allows at most n new execution environments per
+// function per 10 seconds, refilled continuously, as AWS does (n = 1,000
+// there); beyond it invocations are throttled with
+// FunctionInvocationRateLimitExceeded. 0 (the default) is no limit.
+func WithScalingLimit(n int) Option { return func(o *options) { o.scalingLimit = n } }
+
+// WithAuth makes every request to the Lambda API, the Logs API and the
+// HTTP front carry a valid AWS Signature Version 4 made with one of creds;
+// others get 403. Required when the server listens beyond loopback.
+func WithAuth(creds ...sigv4.Credentials) Option { return func(o *options) { o.auth = creds } }
+
 // WithCgroups turns per-environment memory and CPU limits on (the
 // default, where the machine allows) or off.
 func WithCgroups(on bool) Option { return func(o *options) { o.cgroups = on } }
@@ -204,6 +219,14 @@ func New(opts ...Option) (*Server, error) {
 	if o.workDir == "" {
 		o.workDir = os.TempDir()
 	}
+	var verifier *sigv4.Verifier
+	if len(o.auth) > 0 {
+		v, err := sigv4.New(sigv4.Config{Credentials: o.auth, MaxBodyBytes: maxControlRequest})
+		if err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+		verifier = v
+	}
 	s := &Server{
 		opts:      o,
 		owner:     ownerID(),
@@ -212,6 +235,7 @@ func New(opts ...Option) (*Server, error) {
 		functions: map[string]*function{},
 		quit:      make(chan struct{}),
 		timers:    map[*time.Timer]struct{}{},
+		verifier:  verifier,
 	}
 	s.sched = scheduler{srv: s, limit: o.accountConcurrency, all: map[*environment]struct{}{}}
 	for _, f := range o.functions {
@@ -247,6 +271,7 @@ func New(opts ...Option) (*Server, error) {
 		os.RemoveAll(s.runtimeDir)
 		return nil, err
 	}
+	s.startSchedules()
 	s.bg.Add(1)
 	go s.reapLoop()
 	return s, nil
