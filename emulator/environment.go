@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -156,6 +157,19 @@ func (e *environment) start() error {
 		l.err = checkExecutable(l.path)
 		l.errType = "Runtime.InvalidEntrypoint"
 	}
+	if l.err == nil && e.cfg.Credentials != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		c, err := e.cfg.Credentials.Credentials(ctx)
+		cancel()
+		if err != nil {
+			l.err, l.errType = fmt.Errorf("get the function's AWS credentials: %w", err), "Runtime.CredentialsError"
+		} else {
+			l.env = append(l.env, "AWS_ACCESS_KEY_ID="+c.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+c.SecretAccessKey)
+			if c.SessionToken != "" {
+				l.env = append(l.env, "AWS_SESSION_TOKEN="+c.SessionToken)
+			}
+		}
+	}
 	var extraFiles []*os.File
 	if l.err == nil {
 		e.confine(&l, &extraFiles)
@@ -303,6 +317,9 @@ func (e *environment) environ(runtimeAPI, taskRoot string, extra []string) []str
 		ownerEnvVar + "=" + e.srv.marker,
 	}
 	env = append(env, extra...)
+	if cfg.EndpointURL != "" {
+		env = append(env, "AWS_ENDPOINT_URL="+cfg.EndpointURL)
+	}
 	for k, v := range cfg.Environment {
 		env = append(env, k+"="+v)
 	}

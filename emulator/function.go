@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -75,10 +76,28 @@ type Function struct {
 	// MaxEventAge drops asynchronous events older than this (60 s to 6 h);
 	// the server's default when zero.
 	MaxEventAge time.Duration
+	// Credentials, when set, give the function process AWS credentials
+	// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), asked
+	// for each new environment. Without them a function gets none: not the
+	// shell's of whoever started lambench.
+	Credentials CredentialSource
+	// EndpointURL is given to the function as AWS_ENDPOINT_URL, so that
+	// its own SDK calls go to moto, LocalStack or another local service.
+	EndpointURL string
 	// Schedule, an EventBridge schedule expression such as "rate(5
 	// minutes)" or "cron(0 12 * * ? *)", invokes the function with a
 	// Scheduled Event, asynchronously, as an EventBridge rule does.
 	Schedule string
+}
+
+// CredentialSource gives a function process its AWS credentials.
+type CredentialSource interface {
+	Credentials(ctx context.Context) (AWSCredentials, error)
+}
+
+// AWSCredentials are the keys a function process gets.
+type AWSCredentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
 }
 
 // FieldError reports an invalid field of a Function. Field is the

@@ -111,12 +111,15 @@ func TestSlowSubscriberNeverBlocksFunctions(t *testing.T) {
 // reserved variables and its own, not lambench's environment.
 func TestProcessEnvironment(t *testing.T) {
 	t.Setenv("LAMBENCH_TEST_SECRET", "must-not-leak")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDOFTHESHELL")
 	dir := t.TempDir()
 	fn := Function{
 		Name:        "env",
 		Command:     []string{"/bin/sh", "-c", `env | sort; echo "$AWS_LAMBDA_RUNTIME_API" > ` + dir + `/addr.tmp && mv ` + dir + `/addr.tmp ` + dir + `/addr; exec sleep 600`},
 		MemoryMB:    256,
 		Environment: map[string]string{"GREETING": "hi"},
+		Credentials: staticCredentials{AccessKeyID: "AKIDFORTHEFUNCTION", SecretAccessKey: "secret", SessionToken: "token"},
+		EndpointURL: "http://127.0.0.1:5000",
 	}
 	srv, url := newTestServer(t, []Function{fn})
 	rt := &manualRuntime{t: t, srv: srv, url: url, addrFile: dir + "/addr", ctx: context.Background(), function: "env"}
@@ -144,11 +147,18 @@ func TestProcessEnvironment(t *testing.T) {
 		"_HANDLER":                        "bootstrap",
 		"TZ":                              ":UTC",
 		"GREETING":                        "hi",
+		"AWS_ACCESS_KEY_ID":               "AKIDFORTHEFUNCTION",
+		"AWS_SECRET_ACCESS_KEY":           "secret",
+		"AWS_SESSION_TOKEN":               "token",
+		"AWS_ENDPOINT_URL":                "http://127.0.0.1:5000",
 	}
 	for k, v := range want {
 		if env[k] != v {
 			t.Errorf("%s=%q, want %q", k, env[k], v)
 		}
+	}
+	if !strings.HasPrefix(env["TMPDIR"], srv.runtimeDir) {
+		t.Errorf("TMPDIR=%q is not the environment's own directory", env["TMPDIR"])
 	}
 	if !strings.HasPrefix(env["AWS_LAMBDA_RUNTIME_API"], "127.0.0.1:") || env["LAMBDA_TASK_ROOT"] == "" {
 		t.Errorf("AWS_LAMBDA_RUNTIME_API=%q LAMBDA_TASK_ROOT=%q", env["AWS_LAMBDA_RUNTIME_API"], env["LAMBDA_TASK_ROOT"])
@@ -158,4 +168,10 @@ func TestProcessEnvironment(t *testing.T) {
 			t.Errorf("%s reached the function", leak)
 		}
 	}
+}
+
+type staticCredentials AWSCredentials
+
+func (c staticCredentials) Credentials(context.Context) (AWSCredentials, error) {
+	return AWSCredentials(c), nil
 }

@@ -50,8 +50,8 @@ type Server struct {
 
 	verifier *sigv4.Verifier // checks signatures when auth is required
 	interps  interpreters    // node / python3 for the managed runtimes
-	async   asyncQueue   // Event invocations
-	cgroups cgroupState  // per-environment limits
+	async    asyncQueue      // Event invocations
+	cgroups  cgroupState     // per-environment limits
 
 	timersMu sync.Mutex
 	timers   map[*time.Timer]struct{} // pending settles; nil once closed

@@ -29,6 +29,9 @@ type File struct {
 	// Functions are the local Lambda's functions ([[functions]]), with
 	// relative paths resolved against the file's directory.
 	Functions []emulator.Function
+	// FunctionProfiles maps a function to the AWS profile (aws_profile)
+	// whose credentials it gets; the caller resolves them.
+	FunctionProfiles map[string]string
 }
 
 // Error is a problem in a configuration file, located at file:line:col.
@@ -90,12 +93,18 @@ type rawFunction struct {
 	ReservedConcurrency *int              `toml:"reserved_concurrency"`
 	Description         string            `toml:"description"`
 	Architecture        string            `toml:"architecture"`
+	Schedule            string            `toml:"schedule"`
+	MaxRetryAttempts    *int              `toml:"max_retry_attempts"`
+	MaxEventAge         int               `toml:"max_event_age"`
+	AWSProfile          string            `toml:"aws_profile"`
+	AWSEndpointURL      string            `toml:"aws_endpoint_url"`
 }
 
 // keys lists the valid keys per table, for unknown-key suggestions.
 var keys = map[string][]string{
-	"":          {"functions"},
-	"functions": {"name", "runtime", "handler", "code", "command", "memory", "timeout", "environment", "reserved_concurrency", "description", "architecture"},
+	"": {"functions"},
+	"functions": {"name", "runtime", "handler", "code", "command", "memory", "timeout", "environment", "reserved_concurrency",
+		"description", "architecture", "schedule", "max_retry_attempts", "max_event_age", "aws_profile", "aws_endpoint_url"},
 }
 
 // Parse validates data read from path.
@@ -146,6 +155,12 @@ func Parse(path string, data []byte) (*File, error) {
 		}
 		seen[fn.Name] = i
 		f.Functions = append(f.Functions, fn)
+		if rf.AWSProfile != "" {
+			if f.FunctionProfiles == nil {
+				f.FunctionProfiles = map[string]string{}
+			}
+			f.FunctionProfiles[fn.Name] = rf.AWSProfile
+		}
 	}
 	return f, nil
 }
@@ -162,6 +177,10 @@ func (rf rawFunction) function(dir string) (emulator.Function, error) {
 		ReservedConcurrency: rf.ReservedConcurrency,
 		Description:         rf.Description,
 		Architecture:        rf.Architecture,
+		Schedule:            rf.Schedule,
+		MaxRetryAttempts:    rf.MaxRetryAttempts,
+		MaxEventAge:         time.Duration(rf.MaxEventAge) * time.Second,
+		EndpointURL:         rf.AWSEndpointURL,
 	}
 	if fn.Code != "" && !strings.HasPrefix(fn.Code, emulator.BuiltinPrefix) && !filepath.IsAbs(fn.Code) {
 		fn.Code = filepath.Join(dir, fn.Code)

@@ -47,6 +47,11 @@ command = ["./fn/bootstrap", "--flag with space"]
 [[functions]]
 name = "cmd2"
 command = "python3 -u app.py"
+schedule = "cron(0 12 * * ? *)"
+max_retry_attempts = 0
+max_event_age = 3600
+aws_profile = "dev"
+aws_endpoint_url = "http://127.0.0.1:5000"
 `
 	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
@@ -69,8 +74,13 @@ command = "python3 -u app.py"
 	if c := f.Functions[3].Command; len(c) != 2 || c[0] != filepath.Join(dir, "fn/bootstrap") || c[1] != "--flag with space" {
 		t.Errorf("command array: %q", c)
 	}
-	if c := f.Functions[4].Command; strings.Join(c, "|") != "python3|-u|app.py" {
-		t.Errorf("command string: %q", c)
+	c2 := f.Functions[4]
+	if strings.Join(c2.Command, "|") != "python3|-u|app.py" {
+		t.Errorf("command string: %q", c2.Command)
+	}
+	if c2.Schedule != "cron(0 12 * * ? *)" || *c2.MaxRetryAttempts != 0 || c2.MaxEventAge != time.Hour ||
+		c2.EndpointURL != "http://127.0.0.1:5000" || f.FunctionProfiles["cmd2"] != "dev" {
+		t.Errorf("cmd2: %+v, profiles %v", c2, f.FunctionProfiles)
 	}
 	if f.Path != path {
 		t.Errorf("Path %q", f.Path)
@@ -82,7 +92,7 @@ func TestParseErrorsPointAtTheMistake(t *testing.T) {
 	cases := []struct {
 		name, doc, want string
 	}{
-		{"unknown key with suggestion", fn + "memroy = 256\n", `lambench.toml:4:1: unknown key "memroy" in [[functions]] (did you mean "memory"?); valid keys: architecture, code, command,`},
+		{"unknown key with suggestion", fn + "memroy = 256\n", `lambench.toml:4:1: unknown key "memroy" in [[functions]] (did you mean "memory"?); valid keys: architecture, aws_endpoint_url, aws_profile, code,`},
 		{"unknown top-level key", "colour = 1\n", `lambench.toml:1:1: unknown key "colour"; valid keys: functions`},
 		{"wrong type", fn + "memory = \"big\"\n", `lambench.toml:4:10: functions.memory: expected an integer, found a TOML string`},
 		{"float timeout", fn + "timeout = 0.5\n", `lambench.toml:4:11: functions.timeout: expected an integer, found a TOML float`},
@@ -96,9 +106,12 @@ func TestParseErrorsPointAtTheMistake(t *testing.T) {
 		{"missing code dir", "[[functions]]\nname = \"a\"\ncode = \"./nope\"\n", `lambench.toml:3:1: function "a": code: code directory`},
 		{"no code", "[[functions]]\nname = \"a\"\n", `lambench.toml:1:3: function "a": code: missing`},
 		{"bad name", "[[functions]]\nname = \"a b\"\ncode = \"builtin:echo\"\n", `lambench.toml:2:1: function "a b": name: "a b" is not a valid function name`},
-		{"runtime", fn + "runtime = \"java21\"\n", `lambench.toml:4:1: function "a": runtime: unknown runtime "java21" (valid: provided.al2023, provided.al2, nodejs18.x,`},
+		{"runtime", fn + "runtime = \"java21\"\n", `lambench.toml:4:1: function "a": runtime: unknown runtime "java21" (valid: provided.al2023, provided.al2, go, nodejs18.x,`},
 		{"command type", "[[functions]]\nname = \"a\"\ncommand = 3\n", `lambench.toml:3:1: function "a": command must be a string or an array of strings`},
 		{"negative concurrency", fn + "reserved_concurrency = -2\n", `lambench.toml:4:1: function "a": reserved_concurrency: -2 must not be negative`},
+		{"bad schedule", fn + "schedule = \"rate(5 minute)\"\n", `lambench.toml:4:1: function "a": schedule: schedule "rate(5 minute)"`},
+		{"retries", fn + "max_retry_attempts = 3\n", `lambench.toml:4:1: function "a": max_retry_attempts: 3 must be 0, 1 or 2`},
+		{"event age", fn + "max_event_age = 30\n", `lambench.toml:4:1: function "a": max_event_age: 30s must be from 60 s to 6 h`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -46,20 +46,30 @@ func testStreams() (*IOStreams, *syncBuffer, *syncBuffer) {
 
 // servedProcess is `lambench serve` running as a child process.
 type servedProcess struct {
-	cmd      *exec.Cmd
-	endpoint string
-	owner    string
-	stderr   *syncBuffer
-	exited   chan struct{} // closed when the process has been waited for
-	err      error         // its exit status, once exited is closed
+	cmd       *exec.Cmd
+	endpoint  string
+	owner     string
+	stderr    *syncBuffer
+	startLine string        // the JSON line serve printed first
+	exited    chan struct{} // closed when the process has been waited for
+	err       error         // its exit status, once exited is closed
 }
 
 // startServe runs the lambench binary's serve command on a free port and
 // waits for its JSON startup line.
 func startServe(t testing.TB, dir string, args ...string) *servedProcess {
 	t.Helper()
+	return startServeEnv(t, dir, nil, args...)
+}
+
+// startServeEnv is startServe with extra environment variables.
+func startServeEnv(t testing.TB, dir string, env []string, args ...string) *servedProcess {
+	t.Helper()
 	cmd := exec.Command(lambenchBin, append([]string{"serve", "--addr", "127.0.0.1:0", "-o", "json"}, args...)...)
 	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +105,7 @@ func startServe(t testing.TB, dir string, args ...string) *servedProcess {
 		if err := json.Unmarshal([]byte(line), &v); err != nil || v.Endpoint == "" {
 			t.Fatalf("startup line %q: %v", line, err)
 		}
-		sp.endpoint = v.Endpoint
+		sp.endpoint, sp.startLine = v.Endpoint, line
 	case <-sp.exited:
 		t.Fatalf("serve exited: %v\n%s", sp.err, sp.stderr)
 	case <-time.After(20 * time.Second):
@@ -116,14 +126,20 @@ func (sp *servedProcess) stop(t testing.TB, sig os.Signal) error {
 	}
 }
 
-// aws runs the aws CLI against endpoint with dummy credentials.
-func aws(t *testing.T, endpoint string, args ...string) (stdout, stderr string, err error) {
+// awsCLI runs the aws CLI against endpoint with dummy credentials.
+func awsCLI(t *testing.T, endpoint string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	return awsCLIEnv(t, endpoint, []string{"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local"}, args...)
+}
+
+// awsCLIEnv runs the aws CLI with the given credentials variables.
+func awsCLIEnv(t *testing.T, endpoint string, creds []string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Fatal("the aws CLI is needed (pip install awscli); .ci/run installs it")
 	}
 	cmd := exec.Command("aws", append(args, "--endpoint-url", endpoint, "--region", "us-east-1")...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null")
+	cmd.Env = append(append(os.Environ(), "AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"), creds...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err = cmd.Run()

@@ -19,9 +19,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/lambench/lambench/emulator"
+	"github.com/lambench/lambench/invoke/lambdaapi"
 
 	"github.com/lambench/lambench/emulator/logstore"
+	"github.com/lambench/lambench/emulator/sigv4"
 )
 
 // DefaultServeAddr is where `lambench serve` listens unless told otherwise.
@@ -32,18 +36,21 @@ type ServeOptions struct {
 	IO     *IOStreams
 	Global *GlobalOptions
 
-	Addr        string
-	HTTPAddr    string
-	StateDir    string
-	OnFailure   string
-	Concurrency int
-	IdleTimeout time.Duration
-	LogLimitMB  int
-	Region      string
-	NoCgroups   bool
-	NoHotReload bool
-	Output      string
-	Verbose     bool
+	Addr         string
+	HTTPAddr     string
+	StateDir     string
+	OnFailure    string
+	Concurrency  int
+	IdleTimeout  time.Duration
+	LogLimitMB   int
+	Region       string
+	NoCgroups    bool
+	NoHotReload  bool
+	RequireAuth  bool
+	Credentials  []string
+	ScalingLimit int
+	Output       string
+	Verbose      bool
 
 	// DemoExecutable runs the builtin demos; empty means this executable.
 	DemoExecutable string
@@ -103,6 +110,9 @@ Stop it with Ctrl-C: every function process is stopped and reaped.`,
 	f.StringVar(&opts.OnFailure, "on-failure", "", "JSON-lines `FILE` for asynchronous events that fail (default: STATE-DIR/on-failure.jsonl, else lambench-on-failure.jsonl in the temporary directory)")
 	f.BoolVar(&opts.NoCgroups, "no-limits", false, "run functions without memory and CPU limits (cgroups)")
 	f.BoolVar(&opts.NoHotReload, "no-hot-reload", false, "do not watch code directories for changes")
+	f.BoolVar(&opts.RequireAuth, "require-auth", false, "accept only requests signed (SigV4) with --credentials; always on beyond loopback")
+	f.StringArrayVar(&opts.Credentials, "credentials", nil, "`ACCESS_KEY_ID:SECRET` accepted with --require-auth (repeatable; default: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+	f.IntVar(&opts.ScalingLimit, "scaling-limit", 0, "at most N new environments per function per 10 s, as AWS (1,000 there); 0 for no limit")
 	f.IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("account-wide concurrency limit (default: machine memory / 128 MB, at most %d; here %d)", emulator.MaxAccountConcurrency, emulator.DefaultAccountConcurrency()))
 	f.DurationVar(&opts.IdleTimeout, "idle-timeout", emulator.DefaultIdleTimeout, "stop execution environments idle for this long")
 	f.IntVar(&opts.LogLimitMB, "log-limit", logstore.DefaultLimit>>20, "MB of function logs kept in memory; the oldest are dropped beyond it")
@@ -115,7 +125,8 @@ Stop it with Ctrl-C: every function process is stopped and reaped.`,
 }
 
 func runServe(ctx context.Context, opts *ServeOptions) error {
-	if err := requireLoopback(opts.Addr); err != nil {
+	creds, err := serveCredentials(opts)
+	if err != nil {
 		return &usageError{err}
 	}
 	cfg, err := loadConfig(opts.Global)
@@ -138,6 +149,17 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if cfg != nil && len(cfg.Functions) > 0 {
 		functions = cfg.Functions
 		source = "from " + cfg.Path
+		for i, f := range functions {
+			profile, ok := cfg.FunctionProfiles[f.Name]
+			if !ok {
+				continue
+			}
+			awsCfg, err := lambdaapi.LoadConfig(ctx, lambdaapi.ConfigOptions{Profile: profile})
+			if err != nil {
+				return fmt.Errorf("function %q: aws_profile: %w", f.Name, err)
+			}
+			functions[i].Credentials = profileCredentials{awsCfg.Credentials}
+		}
 	}
 	level := slog.LevelWarn
 	if opts.Verbose {
@@ -150,7 +172,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 			return err
 		}
 	}
-	httpAddr, err := frontAddr(opts.Addr, opts.HTTPAddr)
+	httpAddr, err := frontAddr(opts.HTTPAddr, len(creds) > 0)
 	if err != nil {
 		return &usageError{err}
 	}
@@ -188,6 +210,8 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		emulator.WithHotReload(!opts.NoHotReload),
 		emulator.WithCacheDir(cacheDir),
 		emulator.WithGoBuild("go", os.Environ()),
+		emulator.WithAuth(creds...),
+		emulator.WithScalingLimit(opts.ScalingLimit),
 	)
 	if err != nil {
 		return err
@@ -284,17 +308,68 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 
 // frontAddr works out the HTTP front's address: "" for none, "derive"
 // for the API's port + 1 (decided once the API listens).
-func frontAddr(apiAddr, flag string) (string, error) {
+func frontAddr(flag string, authenticated bool) (string, error) {
 	switch flag {
 	case "off", "none":
 		return "", nil
 	case "":
 		return "derive", nil
 	}
-	if err := requireLoopback(flag); err != nil {
-		return "", fmt.Errorf("--http-addr: %w", err)
+	if _, _, err := net.SplitHostPort(flag); err != nil {
+		return "", fmt.Errorf("--http-addr %q: %v (use HOST:PORT, e.g. 127.0.0.1:9002)", flag, err)
+	}
+	if !authenticated && !isLoopback(flag) {
+		return "", fmt.Errorf("--http-addr %q is not a loopback address: beyond loopback the local Lambda requires signed requests (--require-auth --credentials ID:SECRET)", flag)
 	}
 	return flag, nil
+}
+
+// serveCredentials returns the keys requests must be signed with, or none
+// when authentication is off. It is on with --require-auth and whenever
+// the API listens beyond loopback: the local Lambda runs code.
+func serveCredentials(opts *ServeOptions) ([]sigv4.Credentials, error) {
+	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
+		return nil, fmt.Errorf("--addr %q: %v (use HOST:PORT, e.g. 127.0.0.1:9001)", opts.Addr, err)
+	}
+	required := opts.RequireAuth || !isLoopback(opts.Addr)
+	if !required {
+		if len(opts.Credentials) > 0 {
+			return nil, errors.New("--credentials only matters with --require-auth")
+		}
+		return nil, nil
+	}
+	var creds []sigv4.Credentials
+	for _, c := range opts.Credentials {
+		id, secret, ok := strings.Cut(c, ":")
+		if !ok || id == "" || secret == "" {
+			return nil, fmt.Errorf("--credentials %q: use ACCESS_KEY_ID:SECRET_ACCESS_KEY", c)
+		}
+		creds = append(creds, sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret})
+	}
+	if len(creds) == 0 {
+		id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+		if id == "" || secret == "" {
+			why := "--require-auth"
+			if !opts.RequireAuth {
+				why = fmt.Sprintf("--addr %s is not a loopback address, so requests must be signed; that", opts.Addr)
+			}
+			return nil, fmt.Errorf("%s needs credentials: pass --credentials ACCESS_KEY_ID:SECRET, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", why)
+		}
+		creds = append(creds, sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: os.Getenv("AWS_SESSION_TOKEN")})
+	}
+	return creds, nil
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // deriveFrontAddr puts the HTTP front next to the API: its port + 1, or a
@@ -362,23 +437,6 @@ func contains(s []string, v string) bool {
 	return false
 }
 
-// requireLoopback refuses addresses other machines could reach: the local
-// Lambda has no authentication yet, and it runs code.
-func requireLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("--addr %q: %v (use HOST:PORT, e.g. 127.0.0.1:9001)", addr, err)
-	}
-	if host == "localhost" {
-		return nil
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("--addr %q is not a loopback address: the local Lambda runs code and does not check credentials yet, so it only listens on 127.0.0.1 or ::1", addr)
-	}
-	return nil
-}
-
 // demoExecutable is the binary the local Lambda starts for builtin demo
 // functions: this one.
 func demoExecutable() (string, error) {
@@ -388,4 +446,19 @@ func demoExecutable() (string, error) {
 		return "/proc/self/exe", nil
 	}
 	return os.Executable()
+}
+
+// profileCredentials gives a function the credentials of an AWS profile
+// (refreshed by the SDK as they expire).
+type profileCredentials struct{ provider aws.CredentialsProvider }
+
+func (p profileCredentials) Credentials(ctx context.Context) (emulator.AWSCredentials, error) {
+	if p.provider == nil {
+		return emulator.AWSCredentials{}, errors.New("the profile has no credentials")
+	}
+	c, err := p.provider.Retrieve(ctx)
+	if err != nil {
+		return emulator.AWSCredentials{}, err
+	}
+	return emulator.AWSCredentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, nil
 }

@@ -132,7 +132,7 @@ func TestRunServe(t *testing.T) {
 func TestServeWithAWSCLI(t *testing.T) {
 	sp := startServe(t, t.TempDir())
 
-	out, stderr, err := aws(t, sp.endpoint, "lambda", "list-functions")
+	out, stderr, err := awsCLI(t, sp.endpoint, "lambda", "list-functions")
 	if err != nil {
 		t.Fatalf("list-functions: %v\n%s", err, stderr)
 	}
@@ -150,7 +150,7 @@ func TestServeWithAWSCLI(t *testing.T) {
 
 	outFile := filepath.Join(t.TempDir(), "out.json")
 	for i, wantInit := range []bool{true, false} {
-		out, stderr, err := aws(t, sp.endpoint, "lambda", "invoke", "--function-name", "hello", "--payload", `{"name":"x"}`, "--log-type", "Tail", outFile)
+		out, stderr, err := awsCLI(t, sp.endpoint, "lambda", "invoke", "--function-name", "hello", "--payload", `{"name":"x"}`, "--log-type", "Tail", outFile)
 		if err != nil {
 			t.Fatalf("invoke: %v\n%s", err, stderr)
 		}
@@ -174,7 +174,7 @@ func TestServeWithAWSCLI(t *testing.T) {
 		}
 	}
 
-	_, stderr, err = aws(t, sp.endpoint, "lambda", "get-function", "--function-name", "nope")
+	_, stderr, err = awsCLI(t, sp.endpoint, "lambda", "get-function", "--function-name", "nope")
 	if err == nil || !strings.Contains(stderr, "ResourceNotFoundException") {
 		t.Errorf("get-function nope: %v %s", err, stderr)
 	}
