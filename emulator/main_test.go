@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -155,4 +156,18 @@ func httpTestServer(t testing.TB, h http.Handler) string {
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
 	return "http://" + ln.Addr().String()
+}
+
+func writeFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func nodeHandler(version int) string {
+	return fmt.Sprintf("exports.handler = async () => ({ version: %d });\n", version)
 }

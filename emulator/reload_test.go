@@ -13,20 +13,6 @@ import (
 	"github.com/lambench/lambench/internal/testbin"
 )
 
-func writeFile(t testing.TB, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func nodeHandler(version int) string {
-	return fmt.Sprintf("exports.handler = async () => ({ version: %d });\n", version)
-}
-
 // TestHotReloadRunsNewCodeAtOnce: an invocation made right after a file
 // is saved (no pause at all) runs the new code, every time.
 func TestHotReloadRunsNewCodeAtOnce(t *testing.T) {

@@ -153,7 +153,8 @@ func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 func BenchmarkWarmVersusRIE(b *testing.B) {
 	rie, bootstrap := rieBinary(b), helloBootstrap(b)
 	dir := b.TempDir()
-	os.WriteFile(filepath.Join(dir, "lambench.toml"), fmt.Appendf(nil, "[[functions]]\nname = \"hello-go\"\ncode = %q\n", filepath.Dir(bootstrap)), 0o644)
+	// 1,769 MB: one vCPU, as RIE runs the function without limits.
+	os.WriteFile(filepath.Join(dir, "lambench.toml"), fmt.Appendf(nil, "[[functions]]\nname = \"hello-go\"\nmemory = 1769\ncode = %q\n", filepath.Dir(bootstrap)), 0o644)
 	lb := startServe(b, dir)
 	defer lb.stop(b, os.Interrupt)
 	r := startRIE(b, rie, bootstrap)
@@ -198,7 +199,7 @@ func BenchmarkColdVersusRIE(b *testing.B) {
 	rie, bootstrap := rieBinary(b), helloBootstrap(b)
 	dir := b.TempDir()
 	os.WriteFile(filepath.Join(dir, "lambench.toml"), fmt.Appendf(nil,
-		"[[functions]]\nname = \"hello-go\"\ncode = %q\n\n[[functions]]\nname = \"hello\"\ncode = \"builtin:hello\"\n", filepath.Dir(bootstrap)), 0o644)
+		"[[functions]]\nname = \"hello-go\"\nmemory = 1769\ncode = %q\n\n[[functions]]\nname = \"hello\"\nmemory = 1769\ncode = \"builtin:hello\"\n", filepath.Dir(bootstrap)), 0o644)
 	lb := startServe(b, dir, "--idle-timeout", "1ms")
 	defer lb.stop(b, os.Interrupt)
 
