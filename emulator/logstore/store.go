@@ -1,8 +1,3 @@
-// Package logstore keeps the local Lambda's function logs in memory, as
-// CloudWatch Logs would hold them: log groups (/aws/lambda/NAME), one
-// stream per execution environment, events in order. The store is bounded
-// in bytes (the oldest events go first), never blocks its writers, and
-// feeds live subscribers.
 package logstore
 
 import (
@@ -24,6 +19,22 @@ const (
 	streamOverhead = 256
 )
 
+// Chunk sizes, in events: a stream's chunks start small (most environments
+// write a few lines) and double up to maxChunk.
+const (
+	minChunk = 8
+	maxChunk = 512
+)
+
+// A stream's first chunk is replaced by a copy of its live part once this
+// many of its bytes, or most of it (and at least compactEvents events),
+// are evicted: evicted events cannot be cleared in place (a reader may be
+// looking at them), so this bounds the memory they hold.
+const (
+	compactBytes  = 64 << 10
+	compactEvents = 64
+)
+
 // Event is one log line of a function, as CloudWatch Logs stores it.
 type Event struct {
 	// Group is the log group, /aws/lambda/NAME.
@@ -42,10 +53,32 @@ type Event struct {
 
 // StreamInfo describes a log stream.
 type StreamInfo struct {
-	Group, Name                    string
-	Created, FirstEvent, LastEvent int64 // ms since the epoch; zero when empty
-	LastIngestion                  int64
-	StoredEvents                   int
+	// Group and Name name the stream.
+	Group, Name string
+	// Created is when the stream was created; FirstEvent and LastEvent
+	// are the timestamps of its first and newest events ever (zero before
+	// any). All are in ms since the epoch.
+	Created, FirstEvent, LastEvent int64
+	// LastIngestion is when its newest event was stored (ms since the epoch).
+	LastIngestion int64
+	// StoredEvents counts the events it holds now.
+	StoredEvents int
+	// StoredBytes is the size of the stored events' messages.
+	StoredBytes int64
+}
+
+// GroupInfo describes a log group.
+type GroupInfo struct {
+	// Name is the group's name, /aws/lambda/NAME.
+	Name string
+	// Created is when the group's first stream was created, in ms since the epoch.
+	Created int64
+	// Streams counts the group's streams.
+	Streams int
+	// StoredEvents counts the events stored in the group's streams.
+	StoredEvents int64
+	// StoredBytes is the size of those events' messages.
+	StoredBytes int64
 }
 
 // Store keeps the log groups, streams and events of the local Lambda in
@@ -53,7 +86,7 @@ type StreamInfo struct {
 // oldest events, whatever their stream, are dropped, and the streams of
 // environments that are gone are deleted once empty. Writers never block
 // on readers: subscribers that fall behind lose events (and are told how
-// many), functions never wait.
+// many), functions never wait, and readers scan snapshots without the lock.
 type Store struct {
 	mu      sync.Mutex
 	limit   int64
@@ -70,19 +103,38 @@ type logGroup struct {
 	name    string
 	created int64
 	streams map[string]*Stream
+	events  int64 // stored events
+	bytes   int64 // their messages' bytes
 }
 
 // Stream is one log stream, written through the Store.
+//
+// Its events live in chunks; an event's absolute index is its position
+// among all the events ever appended to the stream, so that an index
+// stays valid as older events are evicted.
 type Stream struct {
-	group      *logGroup
-	name       string
-	created    int64
-	events     []Event
-	head       int // events[:head] were dropped
-	first      int64
-	last       int64
-	lastIngest int64
-	retired    bool // its environment is gone: it is deleted once empty
+	group    *logGroup
+	name     string
+	created  int64
+	chunks   []chunk // chunks[0] holds the event at index head
+	head     int64   // index of the oldest stored event
+	n        int64   // index of the next event: events ever appended
+	lastID   uint64  // ID of the newest event ever appended
+	bytes    int64   // message bytes of the stored events
+	headDead int64   // message bytes of evicted events still in chunks[0]
+	first    int64
+	last     int64
+	lastTS   int64 // timestamp of the newest event, to notice disorder
+	unsorted bool  // some event has an older timestamp than the one before
+	lastIng  int64
+	retired  bool // its environment is gone: it is deleted once empty
+}
+
+// chunk holds consecutive events of a stream from index start. Its slots
+// below len(ev) are never written again once a view may see them.
+type chunk struct {
+	start int64
+	ev    []Event
 }
 
 // New returns a store keeping at most limit bytes of events
@@ -127,7 +179,7 @@ func (s *Store) Retire(st *Stream) {
 }
 
 func (s *Store) deleteIfEmptyLocked(st *Stream) {
-	if st.retired && st.head == len(st.events) && st.group.streams[st.name] == st {
+	if st.retired && st.head == st.n && st.group.streams[st.name] == st {
 		delete(st.group.streams, st.name)
 		s.size -= streamOverhead
 	}
@@ -146,11 +198,27 @@ func (s *Store) Append(st *Stream, ts time.Time, msg string) {
 		Message:   msg,
 		ID:        s.seq,
 	}
-	st.events = append(st.events, ev)
+	if len(st.chunks) == 0 || len(st.chunks[len(st.chunks)-1].ev) == cap(st.chunks[len(st.chunks)-1].ev) {
+		size := minChunk
+		if k := len(st.chunks); k > 0 {
+			size = min(max(2*cap(st.chunks[k-1].ev), minChunk), maxChunk)
+		}
+		st.chunks = append(st.chunks, chunk{start: st.n, ev: make([]Event, 0, size)})
+	}
+	c := &st.chunks[len(st.chunks)-1]
+	c.ev = append(c.ev, ev) // a slot past every view's end
 	if st.first == 0 {
 		st.first = ev.Timestamp
 	}
-	st.last, st.lastIngest = ev.Timestamp, ev.Ingestion
+	if st.n > 0 && ev.Timestamp < st.lastTS {
+		st.unsorted = true
+	}
+	st.n++
+	st.lastID = ev.ID
+	st.last, st.lastTS, st.lastIng = ev.Timestamp, ev.Timestamp, ev.Ingestion
+	st.bytes += int64(len(msg))
+	st.group.events++
+	st.group.bytes += int64(len(msg))
 	s.fifo = append(s.fifo, st)
 	s.size += int64(len(msg)) + eventOverhead
 	for s.size > s.limit && s.head < len(s.fifo) {
@@ -169,17 +237,36 @@ func (s *Store) evictOldest() {
 		s.fifo = slices.Clone(s.fifo[s.head:])
 		s.head = 0
 	}
-	ev := &st.events[st.head]
-	s.size -= int64(len(ev.Message)) + eventOverhead
-	*ev = Event{}
+	c := &st.chunks[0]
+	n := int64(len(c.ev[st.head-c.start].Message))
+	s.size -= n + eventOverhead
+	st.bytes -= n
+	st.group.events--
+	st.group.bytes -= n
 	st.head++
+	st.headDead += n
+	dead := st.head - c.start
 	switch {
-	case st.head == len(st.events):
-		st.events, st.head = nil, 0
+	case dead == int64(len(c.ev)):
+		// Every event of the first chunk is gone: drop the chunk (if it
+		// was the last one, the next append opens a new one).
+		st.chunks[0] = chunk{}
+		st.chunks = st.chunks[1:]
+		if len(st.chunks) == 0 {
+			st.chunks = nil
+		}
+		st.headDead = 0
+	case st.headDead >= compactBytes || (dead >= compactEvents && dead*2 >= int64(len(c.ev))):
+		// Views may still read the old chunk; give the stream a copy of
+		// its live part so that the evicted messages can be freed. The
+		// copy is full, so appends open a new chunk.
+		live := make([]Event, len(c.ev)-int(dead))
+		copy(live, c.ev[dead:])
+		*c = chunk{start: st.head, ev: live}
+		st.headDead = 0
+	}
+	if st.head == st.n {
 		s.deleteIfEmptyLocked(st)
-	case st.head > 1024 && st.head*2 > len(st.events):
-		st.events = slices.Clone(st.events[st.head:])
-		st.head = 0
 	}
 	s.dropped++
 }
@@ -204,6 +291,33 @@ func (s *Store) Groups() []string {
 	return names
 }
 
+// GroupInfos describes every log group, in name order.
+func (s *Store) GroupInfos() []GroupInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]GroupInfo, 0, len(s.groups))
+	for _, g := range s.groups {
+		out = append(out, g.info())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Group describes one log group; ok is false when there is no such group.
+func (s *Store) Group(name string) (info GroupInfo, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.groups[name]
+	if g == nil {
+		return GroupInfo{}, false
+	}
+	return g.info(), true
+}
+
+func (g *logGroup) info() GroupInfo {
+	return GroupInfo{Name: g.name, Created: g.created, Streams: len(g.streams), StoredEvents: g.events, StoredBytes: g.bytes}
+}
+
 // Streams lists the streams of a group, oldest first.
 func (s *Store) Streams(group string) []StreamInfo {
 	s.mu.Lock()
@@ -214,11 +328,7 @@ func (s *Store) Streams(group string) []StreamInfo {
 	}
 	out := make([]StreamInfo, 0, len(g.streams))
 	for _, st := range g.streams {
-		out = append(out, StreamInfo{
-			Group: group, Name: st.name, Created: st.created,
-			FirstEvent: st.first, LastEvent: st.last, LastIngestion: st.lastIngest,
-			StoredEvents: len(st.events) - st.head,
-		})
+		out = append(out, st.info())
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Created != out[j].Created {
@@ -229,16 +339,29 @@ func (s *Store) Streams(group string) []StreamInfo {
 	return out
 }
 
+func (st *Stream) info() StreamInfo {
+	return StreamInfo{
+		Group: st.group.name, Name: st.name, Created: st.created,
+		FirstEvent: st.first, LastEvent: st.last, LastIngestion: st.lastIng,
+		StoredEvents: int(st.n - st.head), StoredBytes: st.bytes,
+	}
+}
+
 // Events returns a copy of the stored events of one stream, oldest first.
 func (s *Store) Events(group, stream string) []Event {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	g := s.groups[group]
 	if g == nil || g.streams[stream] == nil {
+		s.mu.Unlock()
 		return nil
 	}
-	st := g.streams[stream]
-	return slices.Clone(st.events[st.head:])
+	v := g.streams[stream].viewLocked()
+	s.mu.Unlock()
+	out := make([]Event, 0, v.end-v.start)
+	for _, ev := range v.Events(v.start, v.end) {
+		out = append(out, *ev)
+	}
+	return out
 }
 
 // Subscribe returns a subscription that receives every event stored from
