@@ -14,11 +14,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lambench/lambench/emulator/logsapi"
 )
 
 // Handler returns the HTTP Lambda API (rest-json, as aws-sdk-go-v2 and the
 // aws CLI speak it): Invoke, the read and write sides of the control plane
-// and GetAccountSettings.
+// and GetAccountSettings; and on the same listener the CloudWatch Logs API
+// subset (FilterLogEvents, GetLogEvents, DescribeLogStreams,
+// DescribeLogGroups) and the live-tail stream of package logsapi.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	// ListFunctions comes with and without a trailing slash depending on
@@ -39,6 +43,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("DELETE /2017-10-31/functions/{name}/concurrency", s.handleDeleteConcurrency)
 	mux.HandleFunc("GET /2016-08-19/account-settings", s.handleAccountSettings)
 	mux.HandleFunc("GET /2016-08-19/account-settings/{$}", s.handleAccountSettings)
+	// The CloudWatch Logs API subset (JSON 1.1 on POST /) and lambench's
+	// live-tail push stream.
+	logs := logsapi.Handler(s.logs, logsapi.WithRegion(s.opts.region), logsapi.WithAccountID(s.opts.accountID), logsapi.WithDone(s.quit))
+	mux.Handle("POST /{$}", logs)
+	mux.Handle("GET "+logsapi.TailPath, logs)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &APIError{Status: http.StatusNotFound, Code: "UnknownOperationException",
 			Message: "Unknown operation " + r.Method + " " + r.URL.Path + " (the local Lambda serves Invoke, ListFunctions, GetFunction, GetFunctionConfiguration, CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction, Put/Get/DeleteFunctionConcurrency and GetAccountSettings)"})
