@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambench/lambench/internal/testbin"
 )
@@ -176,6 +177,46 @@ code = "fn"
 		logs, _ := base64.StdEncoding.DecodeString(resp.Header.Get("X-Amz-Log-Result"))
 		if !strings.Contains(string(logs), want) || strings.Contains(string(logs), "AKIDOFTHESHELL") {
 			t.Errorf("%s: want %q in\n%s", fn, want, logs)
+		}
+	}
+}
+
+// TestAsyncAndLogsWithTheAWSCLI: an Event invoke of fail is retried and
+// then recorded; aws logs filter-log-events finds START/END/REPORT.
+func TestAsyncAndLogsWithTheAWSCLI(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "failures.jsonl")
+	sp := startServe(t, dir, "--on-failure", dest)
+	out, stderr, err := awsCLI(t, sp.endpoint, "lambda", "invoke", "--function-name", "fail", "--invocation-type", "Event",
+		"--payload", `{"message":"async boom"}`, filepath.Join(dir, "out.json"))
+	if err != nil || !strings.Contains(out, `"StatusCode": 202`) {
+		t.Fatalf("Event invoke: %v %s %s", err, out, stderr)
+	}
+	var rec struct {
+		RequestContext struct {
+			Condition              string
+			ApproximateInvokeCount int
+		}
+		ResponsePayload json.RawMessage
+	}
+	waitUntil(t, "the on-failure record", 30*time.Second, func() bool {
+		b, err := os.ReadFile(dest)
+		return err == nil && json.Unmarshal(b, &rec) == nil
+	})
+	if rec.RequestContext.Condition != "RetriesExhausted" || rec.RequestContext.ApproximateInvokeCount != 3 || !strings.Contains(string(rec.ResponsePayload), "async boom") {
+		t.Errorf("on-failure record %+v", rec)
+	}
+
+	if _, stderr, err := awsCLI(t, sp.endpoint, "lambda", "invoke", "--function-name", "hello", filepath.Join(dir, "out.json")); err != nil {
+		t.Fatal(stderr)
+	}
+	out, stderr, err = awsCLI(t, sp.endpoint, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/hello")
+	if err != nil {
+		t.Fatalf("filter-log-events: %v %s", err, stderr)
+	}
+	for _, want := range []string{"START RequestId: ", "END RequestId: ", "REPORT RequestId: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("filter-log-events lacks %q:\n%s", want, out)
 		}
 	}
 }
