@@ -12,8 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -76,14 +76,11 @@ type environment struct {
 	killOnce   sync.Once
 	failOnce   sync.Once
 
-	group    *cgroup.Group // the environment's cgroup, when limits are enforced
-	meter    *cgroup.Meter // reads its memory; guarded by mu once the process runs
-	notify   *os.File      // the shim tells through it when the function's program starts
-	execSeen chan struct{} // closed once notify has been read
+	group *cgroup.Group // the environment's cgroup, when limits are enforced
+	meter *cgroup.Meter // reads its memory; guarded by mu once the process runs
 
 	mu          sync.Mutex
-	execAt      time.Time // when the shim started the function's program
-	oomKilled   bool      // the memory limit killed the process
+	oomKilled   bool // the memory limit killed the process
 	cur         *invocation
 	waiting     bool // a GET /next is waiting for work
 	readyAt     time.Time
@@ -114,7 +111,6 @@ func newEnvironment(s *Server, fn *function) *environment {
 		exited:     make(chan struct{}),
 		stopped:    make(chan struct{}),
 		served:     make(chan struct{}),
-		execSeen:   make(chan struct{}),
 		generation: fn.generation,
 	}
 	return e
@@ -170,9 +166,8 @@ func (e *environment) start() error {
 			}
 		}
 	}
-	var extraFiles []*os.File
 	if l.err == nil {
-		e.confine(&l, &extraFiles)
+		e.confine()
 	}
 	if len(l.args) == 0 {
 		l.args = []string{l.path}
@@ -182,7 +177,6 @@ func (e *environment) start() error {
 	cmd.Dir = l.dir
 	cmd.Env = e.environ(ln.Addr().String(), l.dir, l.env)
 	cmd.Stdout, cmd.Stderr = pw, pw
-	cmd.ExtraFiles = extraFiles
 	cmd.SysProcAttr = procAttr()
 	if e.group != nil && e.group.Version() == cgroup.V2 {
 		if fd, err := e.group.OpenFD(); err == nil {
@@ -191,17 +185,11 @@ func (e *environment) start() error {
 		}
 	}
 	e.cmd = cmd
-	closeExtra := func() {
-		for _, f := range extraFiles {
-			f.Close()
-		}
-	}
 
 	if !s.sched.track(e) {
 		ln.Close()
 		pr.Close()
 		pw.Close()
-		closeExtra()
 		e.releaseGroup()
 		return errShuttingDown
 	}
@@ -218,12 +206,7 @@ func (e *environment) start() error {
 		err = &errLaunch{errType: l.errType, err: err}
 	}
 	pw.Close()
-	closeExtra()
 	if err != nil {
-		if e.notify != nil {
-			e.notify.Close()
-			e.notify = nil
-		}
 		e.mu.Lock()
 		e.exitErr = err
 		e.mu.Unlock()
@@ -231,9 +214,7 @@ func (e *environment) start() error {
 		go e.supervise(false)
 		return nil
 	}
-	if e.notify != nil {
-		go e.awaitExec()
-	}
+	e.enterGroup(cmd.Process.Pid)
 	status, err := openProcStatus(cmd.Process.Pid)
 	if err != nil {
 		e.srv.opts.logger.Warn("cannot measure the memory of a function process", "function", e.cfg.Name, "error", err)
@@ -248,29 +229,6 @@ func (e *environment) start() error {
 	}
 	go e.supervise(true)
 	return nil
-}
-
-// awaitExec records when the cgroup shim started the function's own
-// program: its init counts from there.
-func (e *environment) awaitExec() {
-	defer close(e.execSeen)
-	var b [1]byte
-	n, _ := e.notify.Read(b[:])
-	at := time.Now()
-	e.notify.Close()
-	if n == 1 {
-		e.mu.Lock()
-		e.execAt = at
-		e.mu.Unlock()
-	}
-}
-
-// initStart is when the function's own program started.
-func (e *environment) initStart() time.Time {
-	if e.execAt.IsZero() {
-		return e.startedAt
-	}
-	return e.execAt
 }
 
 // releaseGroup removes the environment's cgroup, if it has one.
@@ -376,9 +334,6 @@ func (e *environment) supervise(started bool) {
 	_ = e.httpSrv.Close()
 	<-e.served
 	e.capture.close(time.Second)
-	if e.notify != nil {
-		<-e.execSeen
-	}
 	e.mu.Lock()
 	e.releaseGroup()
 	e.mu.Unlock()
@@ -614,14 +569,29 @@ func readBody(r *http.Request) (body []byte, tooLarge bool, err error) {
 	return body, false, err
 }
 
-var errorTypeRE = regexp.MustCompile(`^(Runtime|Function)\.[A-Z][a-zA-Z]+$`)
+// validErrorType reports whether t matches (Runtime|Function)\.[A-Z][a-zA-Z]+.
+func validErrorType(t string) bool {
+	rest, ok := strings.CutPrefix(t, "Runtime.")
+	if !ok {
+		rest, ok = strings.CutPrefix(t, "Function.")
+	}
+	if !ok || len(rest) < 2 || rest[0] < 'A' || rest[0] > 'Z' {
+		return false
+	}
+	for _, c := range []byte(rest) {
+		if !isLetter(c) {
+			return false
+		}
+	}
+	return true
+}
 
 func headerErrorType(h http.Header) string {
 	t := h.Get("Lambda-Runtime-Function-Error-Type")
 	if t == "" {
 		return ""
 	}
-	if !errorTypeRE.MatchString(t) {
+	if !validErrorType(t) {
 		return "Runtime.Unknown"
 	}
 	return t

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -112,10 +111,38 @@ type FieldError struct {
 func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
 func (e *FieldError) Unwrap() error { return e.Err }
 
-var (
-	functionNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
-	envNameRE      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
-)
+// validFunctionName reports whether s is 1 to 64 letters, digits,
+// hyphens or underscores. (Hand-written rather than a package-level
+// regexp: the demo functions run this binary, and every package's init
+// counts in their Init Duration.)
+func validFunctionName(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !isAlnum(c) && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// validEnvName reports whether s is a letter followed by letters, digits
+// and underscores.
+func validEnvName(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !isAlnum(c) && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isAlnum(c byte) bool  { return isLetter(c) || c >= '0' && c <= '9' }
 
 // reservedEnv are the variables the local Lambda sets itself; like AWS, a
 // function may not override them.
@@ -167,7 +194,7 @@ func (f Function) validate(checkCode bool) error {
 	fe := func(field, format string, args ...any) error {
 		return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
 	}
-	if !functionNameRE.MatchString(f.Name) {
+	if !validFunctionName(f.Name) {
 		return fe("name", "%q is not a valid function name (1 to 64 letters, digits, hyphens or underscores)", f.Name)
 	}
 	if !slices.Contains(Runtimes, f.Runtime) {
@@ -197,7 +224,7 @@ func (f Function) validate(checkCode bool) error {
 		return fe("architecture", "unknown architecture %q (valid: x86_64, arm64)", f.Architecture)
 	}
 	for _, k := range slices.Sorted(maps.Keys(f.Environment)) {
-		if !envNameRE.MatchString(k) {
+		if !validEnvName(k) {
 			return fe("environment."+k, "%q is not a valid variable name", k)
 		}
 		if slices.Contains(reservedEnv, k) {

@@ -313,9 +313,6 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 		defer initTimer.Stop()
 		select {
 		case <-e.ready:
-			if e.notify != nil {
-				<-e.execSeen // the shim wrote before the program started
-			}
 			e.limitCPU()
 		case <-e.initFailed:
 			e.kill()
@@ -434,7 +431,7 @@ func (e *environment) finish(inv *invocation, cold bool, status, errType string,
 		ErrorType:    errType,
 	}
 	if cold {
-		r.InitDuration = e.readyAt.Sub(e.initStart())
+		r.InitDuration = e.readyAt.Sub(e.startedAt)
 	}
 	out := outcome{reusable: status == ""}
 	if inv.phase == phaseComplete && inv.errType == "" {

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -174,20 +173,17 @@ func (s *Server) Limits() string {
 	return "not enforced (" + s.cgroups.reason + "); Max Memory Used is measured as peak RSS"
 }
 
-// confine puts the environment's process into its own cgroup with the
-// function's memory and a CPU share proportional to it. On cgroup v1 a
-// process cannot be started inside a group, so the lambench binary runs
-// first as a shim that joins and then executes the real program, telling
-// the environment through a pipe when it does, so that the shim's own
-// start is not counted as the function's init.
-func (e *environment) confine(l *launch, extra *[]*os.File) {
+// confine creates the environment's cgroup, with the function's memory as
+// its limit (and, once init is over, a CPU share proportional to it: see
+// limitCPU). On cgroup v2 the process starts inside it; on v1, where a
+// process cannot be started inside a group, it is added right after it
+// starts (see enterGroup), its memory moving with it.
+func (e *environment) confine() {
 	parent := e.srv.cgroups.parent
 	if parent == nil {
 		return
 	}
-	mb := e.cfg.MemoryMB
-	// No CPU quota during init (see limitCPU).
-	g, err := parent.NewGroup(e.id, cgroup.Limits{MemoryBytes: int64(mb) << 20})
+	g, err := parent.NewGroup(e.id, cgroup.Limits{MemoryBytes: int64(e.cfg.MemoryMB) << 20})
 	if err != nil {
 		e.srv.opts.logger.Warn("cannot limit an environment; it runs without limits", "function", e.cfg.Name, "error", err)
 		return
@@ -199,23 +195,16 @@ func (e *environment) confine(l *launch, extra *[]*os.File) {
 		return
 	}
 	e.group, e.meter = g, meter
-	if g.Version() == cgroup.V2 {
-		return // started inside the group: see cgroupSysProcAttr
-	}
-	l.env = append(l.env, cgroup.JoinEnv+"="+cgroup.EncodeJoin(g.ProcsFiles()))
-	if strings.HasPrefix(e.cfg.Code, BuiltinPrefix) && len(e.cfg.Command) == 0 {
-		// lambench itself: it joins in-process before running the demo,
-		// and all of its start-up is the function's init.
+}
+
+// enterGroup adds the started process to its cgroup v1 group.
+func (e *environment) enterGroup(pid int) {
+	if e.group == nil || e.group.Version() == cgroup.V2 {
 		return
 	}
-	r, w, err := os.Pipe()
-	if err == nil {
-		*extra = append(*extra, w)
-		e.notify = r
-		l.env = append(l.env, cgroup.NotifyFDEnv+"="+strconv.Itoa(2+len(*extra)))
+	if err := e.group.AddProcess(pid); err != nil {
+		e.srv.opts.logger.Warn("cannot limit an environment; it runs without limits", "function", e.cfg.Name, "error", err)
 	}
-	l.args = append([]string{"lambench-cgroup-shim", l.path}, l.args[1:]...)
-	l.path = e.srv.opts.demoExecutable
 }
 
 // errLaunch is a function that cannot start, with the init error type to report.

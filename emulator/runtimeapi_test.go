@@ -339,3 +339,14 @@ func TestRuntimeAPIInitError(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+func TestValidErrorType(t *testing.T) {
+	for in, want := range map[string]bool{
+		"Runtime.ExitError": true, "Function.ResponseSizeTooLarge": true, "Runtime.X": false, "Runtime.": false,
+		"Runtime.exitError": false, "Other.ExitError": false, "Runtime.Exit_Error": false, "": false, "Runtime.Ab": true,
+	} {
+		if got := validErrorType(in); got != want {
+			t.Errorf("validErrorType(%q) = %v", in, got)
+		}
+	}
+}

@@ -68,3 +68,6 @@ func (g *Group) SetCPU(cpus float64) error { return notLinux() }
 
 // CPU fails: cgroups exist only on Linux.
 func (g *Group) CPU() (float64, error) { return 0, notLinux() }
+
+// AddProcess fails: cgroups exist only on Linux.
+func (g *Group) AddProcess(pid int) error { return notLinux() }
