@@ -406,8 +406,13 @@ func (e *environment) memoryUsedMB() int {
 			peak = e.status.peakRSS()
 		}
 		if e.meter != nil {
-			if p, err := e.meter.Peak(); err == nil {
-				peak = max(peak, int64(p))
+			// The cgroup's peak with page cache bounds its peak without:
+			// when it is no more than the RSS peak, that is the answer,
+			// and the costly memory.stat need not be read.
+			if raw, err := e.meter.PeakRaw(); err == nil && int64(raw) > peak {
+				if p, err := e.meter.Peak(); err == nil {
+					peak = max(peak, int64(p))
+				}
 			}
 		}
 		e.mu.Unlock()

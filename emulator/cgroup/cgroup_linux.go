@@ -764,19 +764,25 @@ func (g *Group) Meter() (*Meter, error) {
 	return &Meter{v1: g.layout.Version == V1, peak: pf, stat: sf, buf: make([]byte, 8192)}, nil
 }
 
-// Peak returns the group's peak memory without page cache, as
-// MemoryStats.Peak computes it (floored at the current anonymous memory
-// rather than the current use, which would need a third read).
-func (m *Meter) Peak() (uint64, error) {
+// PeakRaw returns the group's peak memory including page cache: one read
+// of a single number, an upper bound of Peak.
+func (m *Meter) PeakRaw() (uint64, error) {
 	n, err := syscall.Pread(m.peak, m.buf, 0)
 	if err != nil {
 		return 0, err
 	}
-	raw, err := strconv.ParseUint(strings.TrimSpace(string(m.buf[:n])), 10, 64)
+	return strconv.ParseUint(strings.TrimSpace(string(m.buf[:n])), 10, 64)
+}
+
+// Peak returns the group's peak memory without page cache, as
+// MemoryStats.Peak computes it (floored at the current anonymous memory
+// rather than the current use, which would need a third read).
+func (m *Meter) Peak() (uint64, error) {
+	raw, err := m.PeakRaw()
 	if err != nil {
 		return 0, err
 	}
-	n, err = syscall.Pread(m.stat, m.buf, 0)
+	n, err := syscall.Pread(m.stat, m.buf, 0)
 	if err != nil {
 		return 0, err
 	}

@@ -51,6 +51,9 @@ type Meter struct{}
 // Meter fails: cgroups exist only on Linux.
 func (g *Group) Meter() (*Meter, error) { return nil, notLinux() }
 
+// PeakRaw fails: cgroups exist only on Linux.
+func (m *Meter) PeakRaw() (uint64, error) { return 0, notLinux() }
+
 // Peak fails: cgroups exist only on Linux.
 func (m *Meter) Peak() (uint64, error) { return 0, notLinux() }
 
