@@ -30,16 +30,47 @@ type functionCode struct {
 	ImageUri        string
 }
 
+// configFields are the configuration fields CreateFunction and
+// UpdateFunctionConfiguration share; nil leaves a field as it is.
+type configFields struct {
+	Role        *string
+	Handler     *string
+	Description *string
+	Timeout     *int
+	MemorySize  *int
+	Environment *environmentVariables
+	Runtime     *string
+}
+
+// apply sets the fields given on f.
+func (c *configFields) apply(f *Function) {
+	if c.Role != nil {
+		f.Role = *c.Role
+	}
+	if c.Handler != nil {
+		f.Handler = *c.Handler
+	}
+	if c.Description != nil {
+		f.Description = *c.Description
+	}
+	if c.Timeout != nil {
+		f.Timeout = time.Duration(*c.Timeout) * time.Second
+	}
+	if c.MemorySize != nil {
+		f.MemoryMB = *c.MemorySize
+	}
+	if c.Environment != nil {
+		f.Environment = c.Environment.Variables
+	}
+	if c.Runtime != nil {
+		f.Runtime = *c.Runtime
+	}
+}
+
 type createFunctionRequest struct {
+	configFields
 	FunctionName  string
-	Runtime       string
-	Role          string
-	Handler       string
 	Code          functionCode
-	Description   string
-	Timeout       *int
-	MemorySize    *int
-	Environment   *environmentVariables
 	Architectures []string
 	PackageType   string
 }
@@ -53,14 +84,8 @@ type updateCodeRequest struct {
 }
 
 type updateConfigurationRequest struct {
-	Role        *string
-	Handler     *string
-	Description *string
-	Timeout     *int
-	MemorySize  *int
-	Environment *environmentVariables
-	Runtime     *string
-	RevisionId  string
+	configFields
+	RevisionId string
 }
 
 // decodeRequest reads a JSON request body of at most max bytes.
@@ -107,28 +132,14 @@ func (s *Server) createFunction(req *createFunctionRequest) (*function, error) {
 	if req.PackageType != "" && req.PackageType != "Zip" {
 		return nil, errInvalidParameter("PackageType %s is not supported by the local Lambda: upload a zip (Code.ZipFile)", req.PackageType)
 	}
-	if req.Runtime == "" || req.Handler == "" {
+	if req.Runtime == nil || *req.Runtime == "" || req.Handler == nil || *req.Handler == "" {
 		return nil, errInvalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
 	}
 	if s.function(name) != nil {
 		return nil, errConflict("Function already exist: %s", name)
 	}
-	f := Function{
-		Name:        name,
-		Runtime:     req.Runtime,
-		Handler:     req.Handler,
-		Description: req.Description,
-		Role:        req.Role,
-	}
-	if req.Timeout != nil {
-		f.Timeout = time.Duration(*req.Timeout) * time.Second
-	}
-	if req.MemorySize != nil {
-		f.MemoryMB = *req.MemorySize
-	}
-	if req.Environment != nil {
-		f.Environment = req.Environment.Variables
-	}
+	f := Function{Name: name}
+	req.apply(&f)
 	if len(req.Architectures) == 1 {
 		f.Architecture = req.Architectures[0]
 	} else if len(req.Architectures) > 1 {
@@ -279,27 +290,7 @@ func (s *Server) handleUpdateConfiguration(w http.ResponseWriter, r *http.Reques
 		if err := checkChangeable(fn, req.RevisionId); err != nil {
 			return err
 		}
-		if req.Role != nil {
-			f.Role = *req.Role
-		}
-		if req.Handler != nil {
-			f.Handler = *req.Handler
-		}
-		if req.Description != nil {
-			f.Description = *req.Description
-		}
-		if req.Timeout != nil {
-			f.Timeout = time.Duration(*req.Timeout) * time.Second
-		}
-		if req.MemorySize != nil {
-			f.MemoryMB = *req.MemorySize
-		}
-		if req.Environment != nil {
-			f.Environment = req.Environment.Variables
-		}
-		if req.Runtime != nil {
-			f.Runtime = *req.Runtime
-		}
+		req.apply(f)
 		if err := f.validate(false); err != nil {
 			return fieldToAPIError(err)
 		}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lambench/lambench/internal/requestid"
 )
 
 // Invoke API limits and values.
@@ -506,29 +508,7 @@ func decodeClientContext(s string) (string, error) {
 }
 
 // newRequestID returns a random UUID (version 4), as Lambda's request ids are.
-func newRequestID() string {
-	hi, lo := rand.Uint64(), rand.Uint64()
-	hi = hi&^0xf000 | 0x4000           // version 4
-	lo = lo&^(0xc000<<48) | 0x8000<<48 // RFC 4122 variant
-	var b [36]byte
-	const hexd = "0123456789abcdef"
-	put := func(pos int, v uint64, digits int) {
-		for i := digits - 1; i >= 0; i-- {
-			b[pos+i] = hexd[v&0xf]
-			v >>= 4
-		}
-	}
-	put(0, hi>>32, 8)
-	b[8] = '-'
-	put(9, hi>>16&0xffff, 4)
-	b[13] = '-'
-	put(14, hi&0xffff, 4)
-	b[18] = '-'
-	put(19, lo>>48, 4)
-	b[23] = '-'
-	put(24, lo&0xffffffffffff, 12)
-	return string(b[:])
-}
+func newRequestID() string { return requestid.String() }
 
 func randomHex(n int) string {
 	const hexd = "0123456789abcdef"

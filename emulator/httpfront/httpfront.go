@@ -4,12 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/lambench/lambench/internal/requestid"
 )
 
 // MaxRequestBody is the largest request body accepted, in bytes: 6 MB, the
@@ -152,28 +153,7 @@ const maxURLIDs = 4096
 
 // newRequestID returns a random UUID (version 4), as Lambda's request ids
 // are.
-func newRequestID() [36]byte {
-	hi, lo := rand.Uint64(), rand.Uint64()
-	hi = hi&^0xf000 | 0x4000           // version 4
-	lo = lo&^(0xc000<<48) | 0x8000<<48 // RFC 4122 variant
-	var b [36]byte
-	put := func(pos int, v uint64, digits int) {
-		for i := digits - 1; i >= 0; i-- {
-			b[pos+i] = hexDigits[v&0xf]
-			v >>= 4
-		}
-	}
-	put(0, hi>>32, 8)
-	b[8] = '-'
-	put(9, hi>>16&0xffff, 4)
-	b[13] = '-'
-	put(14, hi&0xffff, 4)
-	b[18] = '-'
-	put(19, lo>>48, 4)
-	b[23] = '-'
-	put(24, lo&0xffffffffffff, 12)
-	return b
-}
+func newRequestID() [36]byte { return requestid.New() }
 
 // ServeHTTP serves one request: see the package documentation.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
