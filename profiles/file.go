@@ -26,12 +26,19 @@ const FileName = "lambench.toml"
 type File struct {
 	// Path is the file's absolute path.
 	Path string
+	// DefaultProfile is default_profile: the profile used when none is asked for.
+	DefaultProfile string
+	// Profiles are the [profiles.NAME] tables.
+	Profiles map[string]Profile
 	// Functions are the local Lambda's functions ([[functions]]), with
 	// relative paths resolved against the file's directory.
 	Functions []emulator.Function
 	// FunctionProfiles maps a function to the AWS profile (aws_profile)
 	// whose credentials it gets; the caller resolves them.
 	FunctionProfiles map[string]string
+
+	display string              // the path as the user gave it, for errors
+	pos     map[string]position // where each key is written
 }
 
 // Error is a problem in a configuration file, located at file:line:col.
@@ -78,7 +85,17 @@ func Load(path string) (*File, error) {
 }
 
 type rawFile struct {
-	Functions []rawFunction `toml:"functions"`
+	DefaultProfile string                `toml:"default_profile"`
+	Profiles       map[string]rawProfile `toml:"profiles"`
+	Functions      []rawFunction         `toml:"functions"`
+}
+
+type rawProfile struct {
+	Target     string `toml:"target"`
+	Region     string `toml:"region"`
+	AWSProfile string `toml:"aws_profile"`
+	Endpoint   string `toml:"endpoint"`
+	Function   string `toml:"function"`
 }
 
 type rawFunction struct {
@@ -102,7 +119,8 @@ type rawFunction struct {
 
 // keys lists the valid keys per table, for unknown-key suggestions.
 var keys = map[string][]string{
-	"": {"functions"},
+	"":         {"default_profile", "profiles", "functions"},
+	"profiles": {"target", "region", "aws_profile", "endpoint", "function"},
 	"functions": {"name", "runtime", "handler", "code", "command", "memory", "timeout", "environment", "reserved_concurrency",
 		"description", "architecture", "schedule", "max_retry_attempts", "max_event_age", "aws_profile", "aws_endpoint_url"},
 }
@@ -123,7 +141,15 @@ func Parse(path string, data []byte) (*File, error) {
 	if err := dec.Decode(&raw); err != nil {
 		return nil, decodeError(display, err)
 	}
-	f := &File{Path: abs}
+	f := &File{Path: abs, display: display, pos: pos, DefaultProfile: raw.DefaultProfile}
+	if err := f.readProfiles(raw.Profiles); err != nil {
+		return nil, err
+	}
+	if raw.DefaultProfile != "" {
+		if _, ok := f.Profiles[raw.DefaultProfile]; !ok {
+			return nil, f.errorAt("default_profile", fmt.Sprintf("default_profile %q names no [profiles.NAME] table%s", raw.DefaultProfile, f.profileHint(raw.DefaultProfile)))
+		}
+	}
 	dir := filepath.Dir(abs)
 	seen := map[string]int{}
 	for i, rf := range raw.Functions {
@@ -302,14 +328,14 @@ func decodeError(file string, err error) error {
 		line, col := de.Position()
 		key := de.Key()
 		name := key[len(key)-1]
-		table := ""
-		if len(key) > 1 {
-			table = key[0]
+		table, where := "", ""
+		switch {
+		case len(key) > 1 && key[0] == "functions":
+			table, where = "functions", " in [[functions]]"
+		case len(key) == 3 && key[0] == "profiles":
+			table, where = "profiles", " in [profiles."+key[1]+"]"
 		}
-		msg := fmt.Sprintf("unknown key %q", name)
-		if table != "" {
-			msg += " in [[" + table + "]]"
-		}
+		msg := fmt.Sprintf("unknown key %q%s", name, where)
 		valid := keys[table]
 		if s := suggest.Closest(name, valid); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)

@@ -93,7 +93,7 @@ func TestParseErrorsPointAtTheMistake(t *testing.T) {
 		name, doc, want string
 	}{
 		{"unknown key with suggestion", fn + "memroy = 256\n", `lambench.toml:4:1: unknown key "memroy" in [[functions]] (did you mean "memory"?); valid keys: architecture, aws_endpoint_url, aws_profile, code,`},
-		{"unknown top-level key", "colour = 1\n", `lambench.toml:1:1: unknown key "colour"; valid keys: functions`},
+		{"unknown top-level key", "colour = 1\n", `lambench.toml:1:1: unknown key "colour"; valid keys: default_profile, functions, profiles`},
 		{"wrong type", fn + "memory = \"big\"\n", `lambench.toml:4:10: functions.memory: expected an integer, found a TOML string`},
 		{"float timeout", fn + "timeout = 0.5\n", `lambench.toml:4:11: functions.timeout: expected an integer, found a TOML float`},
 		{"memory out of range", fn + "memory = 64\n", `lambench.toml:4:1: function "a": memory: 64 MB is outside 128 to 10240 MB`},
