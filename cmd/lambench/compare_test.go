@@ -146,8 +146,6 @@ func (s samples) pct(q float64) float64 {
 	return c[int(q*float64(len(c)-1))]
 }
 
-func ms(d time.Duration) float64 { return float64(d) / 1e6 }
-
 // BenchmarkWarmVersusRIE: sequential warm invokes, alternating blocks of
 // 100 between the targets so that all see the same machine noise: RIE,
 // lambench as it runs by default (the function in its own cgroup with a

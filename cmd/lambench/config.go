@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/lambench/lambench/profiles"
 )
@@ -20,4 +22,30 @@ func loadConfig(g *GlobalOptions) (*profiles.File, error) {
 		}
 	}
 	return profiles.Load(path)
+}
+
+// announceDir is where a running lambench serve announces itself to the
+// local target of other commands: LAMBENCH_RUNTIME_DIR, else a directory
+// of this user's in XDG_RUNTIME_DIR or the temporary directory.
+func announceDir() string {
+	if d := os.Getenv("LAMBENCH_RUNTIME_DIR"); d != "" {
+		return d
+	}
+	base := os.Getenv("XDG_RUNTIME_DIR")
+	if base == "" {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, fmt.Sprintf("lambench-serve-uid%d", os.Getuid()))
+}
+
+// configKey identifies the functions a local Lambda serves: the absolute
+// path of its lambench.toml, or "" for the demo functions.
+func configKey(cfg *profiles.File) string {
+	if cfg == nil {
+		return ""
+	}
+	if abs, err := filepath.Abs(cfg.Path); err == nil {
+		return abs
+	}
+	return cfg.Path
 }

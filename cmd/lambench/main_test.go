@@ -67,9 +67,8 @@ func startServeEnv(t testing.TB, dir string, env []string, args ...string) *serv
 	t.Helper()
 	cmd := exec.Command(lambenchBin, append([]string{"serve", "--addr", "127.0.0.1:0", "-o", "json"}, args...)...)
 	cmd.Dir = dir
-	if env != nil {
-		cmd.Env = append(os.Environ(), env...)
-	}
+	// Its own announcement directory: other tests' commands must not find it.
+	cmd.Env = append(append(os.Environ(), "LAMBENCH_RUNTIME_DIR="+t.TempDir()), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

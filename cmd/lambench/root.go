@@ -29,6 +29,8 @@ func (e *usageError) Unwrap() error { return e.err }
 type exitCodeError struct {
 	code int
 	err  error
+	// quiet: the command has already shown the error.
+	quiet bool
 }
 
 func (e *exitCodeError) Error() string { return e.err.Error() }
@@ -54,6 +56,11 @@ type GlobalOptions struct {
 	// ConfigPath is --config; empty means lambench.toml in the current
 	// directory or its nearest parent.
 	ConfigPath string
+	// Profile picks a profile of lambench.toml (or an AWS profile).
+	Profile string
+	// Target, Endpoint, Region and AWSProfile override the profile for
+	// one command.
+	Target, Endpoint, Region, AWSProfile string
 }
 
 // run executes lambench with args and returns the process exit code.
@@ -61,7 +68,8 @@ func run(ctx context.Context, args []string, io *IOStreams) int {
 	root := newRootCmd(io)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err != nil {
+	var ce *exitCodeError
+	if err != nil && !(errors.As(err, &ce) && ce.quiet) {
 		fmt.Fprintln(io.ErrOut, "lambench:", err)
 		var ue *usageError
 		if errors.As(err, &ue) {
@@ -108,10 +116,22 @@ then point any AWS client at it, e.g.
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.PersistentFlags().StringVar(&g.ConfigPath, "config", "", "configuration file (default: lambench.toml in this directory or the nearest parent)")
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.ConfigPath, "config", "", "configuration `FILE` (default: lambench.toml in this directory or the nearest parent)")
+	pf.StringVar(&g.Profile, "profile", "", "profile of lambench.toml, or an AWS profile (default: LAMBENCH_PROFILE, then default_profile, then the local target)")
+	pf.StringVar(&g.Target, "target", "", "target for this command: local, aws or rie")
+	pf.StringVar(&g.Endpoint, "endpoint", "", "Lambda API endpoint `URL` (a running lambench serve, LocalStack, moto, RIE...)")
+	pf.StringVar(&g.Region, "region", "", "AWS region")
+	pf.StringVar(&g.AWSProfile, "aws-profile", "", "AWS shared-config profile (credentials)")
 	root.SetVersionTemplate("{{.Version}}\n")
 
+	f := newFactory(io, g)
 	root.AddCommand(newServeCmd(io, g, nil))
+	root.AddCommand(newFunctionsCmd(f, nil))
+	root.AddCommand(newDescribeCmd(f, nil))
+	root.AddCommand(newLogsCmd(f, nil))
+	root.AddCommand(newInvokeCmd(f, nil))
+	root.AddCommand(newEventsCmd(f))
 	root.AddCommand(newVersionCmd(io))
 	return root
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/lambench/lambench/emulator"
 	"github.com/lambench/lambench/invoke/lambdaapi"
+	"github.com/lambench/lambench/invoke/local"
 
 	"github.com/lambench/lambench/emulator/logstore"
 	"github.com/lambench/lambench/emulator/sigv4"
@@ -56,6 +57,9 @@ type ServeOptions struct {
 	DemoExecutable string
 	// CPUProfile, when set, is where a CPU profile of the server is written.
 	CPUProfile string
+	// NoAnnounce keeps this serve to itself: the local target of other
+	// commands does not find it (set when a command starts its own).
+	NoAnnounce bool
 }
 
 func newServeCmd(io *IOStreams, g *GlobalOptions, runF func(context.Context, *ServeOptions) error) *cobra.Command {
@@ -121,6 +125,8 @@ Stop it with Ctrl-C: every function process is stopped and reaped.`,
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log the local Lambda's own events to stderr")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the local Lambda to `FILE` (for lambench's developers)")
 	_ = f.MarkHidden("cpuprofile")
+	f.BoolVar(&opts.NoAnnounce, "no-announce", false, "do not let other lambench commands use this local Lambda")
+	_ = f.MarkHidden("no-announce")
 	return cmd
 }
 
@@ -240,6 +246,19 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	names := make([]string, len(functions))
 	for i, f := range functions {
 		names[i] = f.Name
+	}
+	// Other commands' local target uses this local Lambda rather than
+	// starting their own (not when requests must be signed: they sign
+	// with dummy keys).
+	if !opts.NoAnnounce && len(creds) == 0 {
+		withdraw, err := local.Announce(announceDir(), local.Announcement{
+			Endpoint: endpoint, HTTPEndpoint: frontURL, PID: os.Getpid(), Config: configKey(cfg), Started: time.Now(),
+		})
+		if err != nil {
+			logger.Warn("other commands will start their own local Lambda", "err", err)
+		} else {
+			defer withdraw()
+		}
 	}
 	if opts.Output == "json" {
 		line, _ := json.Marshal(map[string]any{

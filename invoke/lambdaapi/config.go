@@ -1,12 +1,18 @@
 // Package lambdaapi is lambench's backend for the Lambda API through
 // aws-sdk-go-v2: real AWS, the built-in local Lambda, LocalStack, SAM's
-// start-lambda, moto. It is also the one place where the AWS SDK's own
-// configuration (shared config and credentials files, AWS_PROFILE, SSO,
-// AWS_ENDPOINT_URL...) is loaded.
+// start-lambda, moto, a remote lambench serve. It is also the one place
+// where the AWS SDK's own configuration (shared config and credentials
+// files, AWS_PROFILE, SSO, AWS_ENDPOINT_URL...) is loaded.
+//
+// [New] returns a [Client], an invoke.Client: the Lambda API for
+// functions and invocations, and for logs whichever of three ways the
+// target allows (see [LogSource]): lambench's own push stream, CloudWatch
+// Logs StartLiveTail, or FilterLogEvents polling.
 package lambdaapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,6 +31,10 @@ type ConfigOptions struct {
 // LoadConfig loads the AWS SDK configuration the standard way, as the aws
 // CLI does.
 func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
+	return loadConfig(ctx, o)
+}
+
+func loadConfig(ctx context.Context, o ConfigOptions, extra ...func(*config.LoadOptions) error) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
@@ -32,7 +42,7 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := config.LoadDefaultConfig(ctx, append(opts, extra...)...)
 	if err != nil {
 		if o.Profile != "" {
 			return aws.Config{}, fmt.Errorf("load AWS profile %q: %w (see ~/.aws/config, or `aws configure --profile %s`)", o.Profile, err, o.Profile)
@@ -40,4 +50,15 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("load the AWS configuration: %w", err)
 	}
 	return cfg, nil
+}
+
+// ProfileExists reports whether the AWS shared config or credentials
+// files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/) have
+// a profile of that name.
+func ProfileExists(ctx context.Context, name string) bool {
+	// LoadDefaultConfig, not LoadSharedConfigProfile, so that the files
+	// are found as the SDK finds them (AWS_CONFIG_FILE...).
+	_, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile(name))
+	var missing config.SharedConfigProfileNotExistError
+	return !errors.As(err, &missing)
 }

@@ -54,7 +54,7 @@ const StartTimeout = 30 * time.Second
 // Start runs `lambench serve --addr 127.0.0.1:0 -o json` and waits for it
 // to listen.
 func Start(ctx context.Context, o Options) (*Server, error) {
-	args := []string{"serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "-o", "json"}
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "-o", "json", "--no-announce"}
 	if o.ConfigPath != "" {
 		args = append(args, "--config", o.ConfigPath)
 	}
