@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"text/tabwriter"
@@ -55,6 +56,9 @@ func runFunctions(ctx context.Context, opts *FunctionsOptions) error {
 		fns = append(fns, fn)
 		return nil
 	})
+	if errors.Is(err, invoke.ErrUnsupported) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("list functions on %s: %w", client.Target(), err)
 	}

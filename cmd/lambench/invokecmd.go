@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -104,6 +105,9 @@ func runInvoke(ctx context.Context, opts *InvokeOptions) error {
 	if err != nil {
 		if invoke.IsNotFound(err) {
 			return functionError(ctx, client, opts.Function, err)
+		}
+		if errors.Is(err, invoke.ErrUnsupported) {
+			return err
 		}
 		if invoke.IsThrottle(err) {
 			return fmt.Errorf("invoke %s on %s: throttled: %w", opts.Function, client.Target(), err)

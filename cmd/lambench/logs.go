@@ -112,6 +112,9 @@ func runLogs(ctx context.Context, opts *LogsOptions) error {
 		if invoke.IsNotFound(err) {
 			return functionError(ctx, client, opts.Function, err)
 		}
+		if errors.Is(err, invoke.ErrUnsupported) {
+			return err
+		}
 		return fmt.Errorf("logs of %s on %s: %w", opts.Function, client.Target(), err)
 	}
 	return nil

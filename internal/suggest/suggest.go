@@ -6,13 +6,16 @@ import "strings"
 
 // Closest returns the candidate nearest to s by edit distance
 // (case-insensitive), or "" when none is close enough to be a plausible typo.
+// Of candidates equally near, one that s begins is preferred ("sq" is
+// nearer "sqs" than "s3").
 func Closest(s string, candidates []string) string {
-	best, bestDist := "", -1
+	best, bestDist, bestPrefix := "", -1, false
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		d := distance(ls, strings.ToLower(c))
-		if bestDist < 0 || d < bestDist {
-			best, bestDist = c, d
+		lc := strings.ToLower(c)
+		d, prefix := distance(ls, lc), strings.HasPrefix(lc, ls)
+		if bestDist < 0 || d < bestDist || d == bestDist && prefix && !bestPrefix {
+			best, bestDist, bestPrefix = c, d, prefix
 		}
 	}
 	limit := max(2, len(s)/3)

@@ -20,3 +20,13 @@ func TestClosest(t *testing.T) {
 		t.Errorf("Closest with no candidates = %q", got)
 	}
 }
+
+func TestClosestPrefersAPrefixOnATie(t *testing.T) {
+	services := []string{"s3", "ses", "sns", "sqs"}
+	if got := Closest("sq", services); got != "sqs" {
+		t.Errorf("Closest(sq) = %q, want sqs", got)
+	}
+	if got := Closest("s4", services); got != "s3" {
+		t.Errorf("Closest(s4) = %q, want s3", got)
+	}
+}

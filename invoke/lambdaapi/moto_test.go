@@ -4,76 +4,19 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/lambench/lambench/internal/testbin"
 	"github.com/lambench/lambench/invoke"
 )
-
-// lookTool finds a command on PATH or fails the test saying how to install it.
-func lookTool(t *testing.T, name, install string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed (not on PATH): install it with `%s`", name, install)
-	}
-	return p
-}
-
-// startMoto runs moto_server on a free loopback port in its own process
-// group, killed and reaped at cleanup, and returns its URL.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	moto := lookTool(t, "moto_server", "pip install 'moto[server]'")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	var out bytes.Buffer
-	cmd := exec.Command(moto, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return url
-		}
-		select {
-		case <-exited:
-			t.Fatalf("moto_server exited: %s", out.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s within 20s", url)
-		}
-	}
-}
 
 // zipped is a deployment package holding one file.
 func zipped(t *testing.T, name, content string) []byte {
@@ -95,8 +38,8 @@ func zipped(t *testing.T, name, content string) []byte {
 // reserved concurrency) but runs functions only in Docker, returns an
 // empty log tail, and writes log events the SDK cannot read.
 func TestMoto(t *testing.T) {
-	awsCLI := lookTool(t, "aws", "pip install awscli")
-	url := startMoto(t)
+	awsCLI := testbin.LookTool(t, "aws", "pip install awscli")
+	url := testbin.StartMoto(t)
 	isolateAWSConfig(t)
 	ctx := context.Background()
 

@@ -1,19 +1,13 @@
 package rie
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,97 +16,8 @@ import (
 )
 
 // rieInstall installs the RIE the tests run.
-const rieInstall = "go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d"
-
-// findRIE finds aws-lambda-rie on PATH or in $(go env GOPATH)/bin, or
-// fails the test saying how to install it.
-func findRIE(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
-		return p
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
-			p := filepath.Join(dir, "bin", "aws-lambda-rie")
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-	}
-	t.Fatalf("aws-lambda-rie is not installed (neither on PATH nor in $(go env GOPATH)/bin): install it with `%s`", rieInstall)
-	return ""
-}
-
-// freePort returns a loopback port nothing listens on now.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// syncBuffer is a bytes.Buffer safe for the process's writes and the test's reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// startRIE runs an RIE with examples/hello-go as its bootstrap, in its own
-// process group, killed and reaped at cleanup. It returns the endpoint and
-// the RIE's output.
-func startRIE(t *testing.T) (string, *syncBuffer) {
-	t.Helper()
-	rie := findRIE(t)
-	bootstrap, err := testbin.Build(t.TempDir(), "./examples/hello-go", "bootstrap", "lambda.norpc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	out := &syncBuffer{}
-	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr,
-		"--runtime-api-address", fmt.Sprintf("127.0.0.1:%d", freePort(t)), bootstrap)
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Env = append(os.Environ(), "AWS_LAMBDA_FUNCTION_NAME=hello-go", "AWS_LAMBDA_FUNCTION_TIMEOUT=10")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		conn, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			conn.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the RIE did not listen on %s within 10s; its output:\n%s", addr, out)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return "http://" + addr, out
-}
-
 func TestRIE(t *testing.T) {
-	endpoint, output := startRIE(t)
+	endpoint, output := testbin.StartRIE(t)
 	c := New(endpoint, "hello-go")
 	ctx := context.Background()
 
