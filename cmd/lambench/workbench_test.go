@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambench/lambench/internal/testbin"
 )
@@ -37,7 +38,9 @@ func (c *cli) run(stdin string, args ...string) cliResult {
 	cmd := exec.Command(lambenchBin, args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(), "LAMBENCH_RUNTIME_DIR="+c.runtimeDir, "NO_COLOR=1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PROFILE=", "LAMBENCH_PROFILE=")
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PROFILE=", "LAMBENCH_PROFILE=",
+		"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_REGION=", "AWS_DEFAULT_REGION=",
+		"AWS_ENDPOINT_URL=", "AWS_EC2_METADATA_DISABLED=true") // never ask an instance metadata service
 	cmd.Env = append(cmd.Env, c.env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
@@ -147,6 +150,7 @@ func TestWorkbenchBadInput(t *testing.T) {
 		{[]string{"invoke", "echo", "--saved", "nope"}, 1, []string{`no saved event "nope" for echo`}},
 		{[]string{"functions", "--profile", "prod"}, 1, []string{`"prod"`, "nor an AWS profile"}},
 		{[]string{"functions", "--target", "aws"}, 1, []string{"region"}},
+		{[]string{"functions", "--target", "aws", "--region", "us-east-1", "--endpoint", "http://127.0.0.1:9"}, 1, []string{"no AWS credentials found", "aws configure"}},
 	} {
 		r := c.run("", tc.args...)
 		if r.code != tc.code {
@@ -244,6 +248,32 @@ func TestWorkbenchSharedServe(t *testing.T) {
 	}
 	hasAll(t, "logs", r.out, "greeting world", "cold: init", "warm")
 
+	// logs --follow shows new invocations live and ends cleanly on Ctrl-C.
+	follow := exec.Command(lambenchBin, "logs", "hello", "--follow", "--since", "1s")
+	follow.Dir = c.dir
+	follow.Env = append(os.Environ(), "LAMBENCH_RUNTIME_DIR="+c.runtimeDir)
+	fout, ferr := &testbin.Output{}, &testbin.Output{}
+	follow.Stdout, follow.Stderr = fout, ferr
+	if err := follow.Start(); err != nil {
+		t.Fatal(err)
+	}
+	followed := make(chan error, 1)
+	go func() { followed <- follow.Wait() }()
+	t.Cleanup(func() { follow.Process.Kill(); <-followed })
+	waitUntil(t, "logs --follow to connect", 10*time.Second, func() bool { return strings.Contains(ferr.String(), "push stream") })
+	c.must(0, "invoke", "hello", "--payload", `{"name":"live"}`)
+	waitUntil(t, "the followed invocation", 10*time.Second, func() bool { return strings.Contains(fout.String(), "greeting live") })
+	follow.Process.Signal(os.Interrupt)
+	select {
+	case err := <-followed:
+		followed <- err // for the cleanup
+		if err != nil {
+			t.Errorf("logs --follow after Ctrl-C: %v\n%s", err, ferr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("logs --follow still running 10s after Ctrl-C")
+	}
+
 	// The same serve as any Lambda endpoint, from elsewhere.
 	other := newCLI(t)
 	ep := []string{"--target", "aws", "--endpoint", sp.endpoint, "--region", "us-east-1"}
@@ -252,9 +282,17 @@ func TestWorkbenchSharedServe(t *testing.T) {
 	hasAll(t, "describe", other.must(0, append([]string{"describe", "hello"}, ep...)...).out, "arn:aws:lambda:us-east-1:123456789012:function:hello")
 	hasAll(t, "invoke", other.must(0, append([]string{"invoke", "hello"}, ep...)...).err, "· warm")
 	r = other.must(0, append([]string{"logs", "hello"}, ep...)...)
-	if n := strings.Count(r.out, "REPORT"); n != 3 {
-		t.Errorf("%d REPORT lines through --endpoint, want 3:\n%s%s", n, r.out, r.err)
+	if n := strings.Count(r.out, "REPORT"); n != 4 {
+		t.Errorf("%d REPORT lines through --endpoint, want 4:\n%s%s", n, r.out, r.err)
 	}
+
+	// --profile naming no lambench profile but an AWS one: the aws target
+	// with that profile's credentials, region and endpoint_url.
+	awsConfig := filepath.Join(other.dir, "aws-config")
+	os.WriteFile(awsConfig, []byte("[profile dev]\nregion = us-east-1\nendpoint_url = "+sp.endpoint+
+		"\naws_access_key_id = a\naws_secret_access_key = b\n"), 0o644)
+	other.env = []string{"AWS_CONFIG_FILE=" + awsConfig}
+	hasAll(t, "--profile dev (AWS)", other.must(0, "describe", "hello", "--profile", "dev").out, "arn:aws:lambda:us-east-1:123456789012:function:hello")
 }
 
 // TestWorkbenchMoto: moto standing in for AWS, functions created with the
