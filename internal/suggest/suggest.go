@@ -13,7 +13,7 @@ func Closest(s string, candidates []string) string {
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d, prefix := distance(ls, lc), strings.HasPrefix(lc, ls)
+		d, prefix := Distance(ls, lc), strings.HasPrefix(lc, ls)
 		if bestDist < 0 || d < bestDist || d == bestDist && prefix && !bestPrefix {
 			best, bestDist, bestPrefix = c, d, prefix
 		}
@@ -25,8 +25,8 @@ func Closest(s string, candidates []string) string {
 	return best
 }
 
-// distance is the Levenshtein distance between a and b (bytes).
-func distance(a, b string) int {
+// Distance is the Levenshtein distance between a and b (bytes).
+func Distance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

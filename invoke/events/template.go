@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lambench/lambench/internal/suggest"
 )
 
 // Kind is the kind of a parameter's value.
@@ -245,7 +247,7 @@ func closest(s string, candidates []string) []string {
 	k := normKey(s)
 	list := make([]scored, 0, len(candidates))
 	for _, c := range candidates {
-		d := distance(k, normKey(c))
+		d := suggest.Distance(k, normKey(c))
 		// A candidate that contains what was typed is a good guess too.
 		if k != "" && strings.Contains(normKey(c), k) {
 			d = min(d, max(1, len(c)-len(k))/2)
@@ -263,27 +265,6 @@ func closest(s string, candidates []string) []string {
 		out[i] = c.name
 	}
 	return out
-}
-
-// distance is the Levenshtein distance between a and b (bytes).
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func sortStrings(s []string) { slices.Sort(s) }
