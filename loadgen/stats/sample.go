@@ -16,6 +16,7 @@ const (
 	StartCold
 )
 
+// String returns "unknown", "warm" or "cold".
 func (s Start) String() string {
 	return [...]string{"unknown", "warm", "cold"}[s]
 }
@@ -37,6 +38,8 @@ const (
 	TransportError
 )
 
+// String returns "ok", "function_error", "throttled", "service_error" or
+// "transport_error".
 func (o Outcome) String() string {
 	return [...]string{"ok", "function_error", "throttled", "service_error", "transport_error"}[o]
 }
@@ -60,11 +63,17 @@ type Sample struct {
 	// Start says cold, warm or unknown.
 	Start Start
 	// From the REPORT line, when the target returned one (Start != StartUnknown):
-	Duration       time.Duration
+
+	// Duration is the function's Duration.
+	Duration time.Duration
+	// BilledDuration is the Billed Duration.
 	BilledDuration time.Duration
-	InitDuration   time.Duration // cold starts only
-	MemorySizeMB   int
-	MaxMemoryMB    int
+	// InitDuration is the Init Duration (cold starts only).
+	InitDuration time.Duration
+	// MemorySizeMB is the configured Memory Size.
+	MemorySizeMB int
+	// MaxMemoryMB is the Max Memory Used.
+	MaxMemoryMB int
 	// InFlight is how many requests were in flight when this one was sent
 	// (itself included): the client-side concurrency.
 	InFlight int
