@@ -92,7 +92,7 @@ func TestRunServe(t *testing.T) {
 	done := make(chan error, 1)
 	opts := &ServeOptions{IO: io, Global: &GlobalOptions{}, Addr: "127.0.0.1:0", Output: "text", IdleTimeout: time.Minute, LogLimitMB: 1, Region: "us-east-1", DemoExecutable: lambenchBin}
 	go func() { done <- runServe(ctx, opts) }()
-	waitUntil(t, "the banner", 10*time.Second, func() bool { return strings.Contains(out.String(), "Press Ctrl-C") })
+	waitUntil(t, "the banner", 30*time.Second, func() bool { return strings.Contains(out.String(), "Press Ctrl-C") })
 	banner := out.String()
 	endpoint := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(banner, "\n", 2)[0], "lambench local Lambda listening on "))
 	if !strings.Contains(banner, "greeter") || !strings.Contains(banner, "aws lambda invoke --endpoint-url "+endpoint+" --function-name greeter") {
