@@ -104,6 +104,11 @@ func runInvoke(ctx context.Context, opts *InvokeOptions) error {
 	})
 	if err != nil {
 		if invoke.IsNotFound(err) {
+			if opts.Qualifier != "" {
+				if _, ferr := client.Function(ctx, opts.Function); ferr == nil {
+					return fmt.Errorf("%s has no version or alias %q on %s (%v); leave out --qualifier for $LATEST", opts.Function, opts.Qualifier, client.Target(), err)
+				}
+			}
 			return functionError(ctx, client, opts.Function, err)
 		}
 		if errors.Is(err, invoke.ErrUnsupported) {
