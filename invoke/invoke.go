@@ -177,9 +177,31 @@ type Client interface {
 	// Logs delivers a function's log events to emit: those since
 	// opts.Since, then, with opts.Follow, new ones until ctx ends.
 	Logs(ctx context.Context, function string, opts LogOptions, emit func(LogEvent)) error
+	// UpdateConfiguration changes a function's configuration and waits
+	// until the change is in effect (LastUpdateStatus Successful, which
+	// on AWS and the local Lambda also retires warm environments). It
+	// refuses to start while another update is in progress.
+	UpdateConfiguration(ctx context.Context, name string, u ConfigUpdate) (*Function, error)
 	// Close releases the client (and stops a local target it started).
 	Close() error
 }
+
+// ConfigUpdate is a change to a function's configuration; nil fields are
+// left as they are.
+type ConfigUpdate struct {
+	// MemoryMB is the memory size.
+	MemoryMB *int
+	// Timeout is the timeout (whole seconds).
+	Timeout *time.Duration
+	// Environment replaces all the environment variables.
+	Environment map[string]string
+	// Description is the description.
+	Description *string
+}
+
+// ErrUpdateInProgress is matched by the error of an UpdateConfiguration
+// made while another update of the function is in progress.
+var ErrUpdateInProgress = errors.New("an update of the function is in progress")
 
 // ErrUnsupported is matched by the errors of operations a target cannot serve.
 var ErrUnsupported = errors.New("not supported by this target")

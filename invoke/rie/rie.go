@@ -112,6 +112,12 @@ func (c *Client) Logs(ctx context.Context, function string, opts invoke.LogOptio
 	return invoke.Unsupported(c.Target(), "reading logs", "an RIE prints its function's logs to its own output (e.g. `docker logs` of its container); for live logs use the local target")
 }
 
+// UpdateConfiguration is not supported: an RIE's configuration is its
+// process's environment.
+func (c *Client) UpdateConfiguration(ctx context.Context, name string, u invoke.ConfigUpdate) (*invoke.Function, error) {
+	return nil, invoke.Unsupported(c.Target(), "changing the configuration", "restart the RIE with AWS_LAMBDA_FUNCTION_MEMORY_SIZE and the like, or use the local target, which sweeps memory sizes")
+}
+
 // Close releases nothing.
 func (c *Client) Close() error { return nil }
 
