@@ -132,6 +132,7 @@ then point any AWS client at it, e.g.
 	root.AddCommand(newLogsCmd(f, nil))
 	root.AddCommand(newInvokeCmd(f, nil))
 	root.AddCommand(newEventsCmd(f))
+	root.AddCommand(newRestoreCmd(f))
 	root.AddCommand(newVersionCmd(io))
 	return root
 }

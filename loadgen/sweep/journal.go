@@ -36,6 +36,9 @@ type Entry struct {
 	// Target identifies the target (see invoke.Target.String), so that a
 	// restore goes to the same place.
 	Target string `json:"target"`
+	// Via says how to reach the target again (the profile's fields, as
+	// the caller chooses), so that a restore needs no flags.
+	Via map[string]string `json:"via,omitempty"`
 	// Function is the function's name.
 	Function string `json:"function"`
 	// Original is the configuration to put back.

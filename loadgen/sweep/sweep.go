@@ -30,6 +30,8 @@ type Options struct {
 	// nil keeps no record (for a local Lambda that dies with lambench,
 	// taking the change with it).
 	Journal *Journal
+	// Via is recorded in the journal: how to reach the target again.
+	Via map[string]string
 	// Run runs the load plan once the function has the step's memory
 	// size (and, after a change, only cold environments).
 	Run func(ctx context.Context, step int, memoryMB int) (*stats.Aggregator, error)
@@ -74,7 +76,7 @@ func Run(ctx context.Context, o Options) ([]Step, error) {
 	journal := o.Journal
 	if journal == nil {
 		journal = &Journal{}
-	} else if err := journal.Record(Entry{Target: target, Function: o.Function, Original: orig, Started: time.Now(), PID: os.Getpid()}); err != nil {
+	} else if err := journal.Record(Entry{Target: target, Via: o.Via, Function: o.Function, Original: orig, Started: time.Now(), PID: os.Getpid()}); err != nil {
 		return nil, err
 	}
 	steps, runErr := sweepSteps(ctx, o, say)
