@@ -321,7 +321,7 @@ func parserError(file string, data []byte, err error) error {
 	return &Error{File: file, Msg: err.Error()}
 }
 
-func decodeError(file string, err error) error {
+func decodeError(file string, err error, top ...string) error {
 	var sm *toml.StrictMissingError
 	if errors.As(err, &sm) && len(sm.Errors) > 0 {
 		de := sm.Errors[0]
@@ -329,7 +329,12 @@ func decodeError(file string, err error) error {
 		key := de.Key()
 		name := key[len(key)-1]
 		table, where := "", ""
+		if len(top) > 0 {
+			table = top[0]
+		}
 		switch {
+		case len(key) > 1 && key[0] == "scenario":
+			table, where = "scenario", " in [[scenario]]"
 		case len(key) > 1 && key[0] == "functions":
 			table, where = "functions", " in [[functions]]"
 		case len(key) == 3 && key[0] == "profiles":
