@@ -281,3 +281,11 @@ func functionName(ref string) string {
 
 // msTime converts ms since the epoch.
 func msTime(ms int64) time.Time { return time.UnixMilli(ms) }
+
+// Signing gives what another HTTP client needs to reach the Lambda API
+// as this one does (the load generator, which signs its own requests):
+// the credentials (cached), the region, and the endpoint override ("" for
+// AWS's own endpoint of the region).
+func (c *Client) Signing() (creds aws.CredentialsProvider, region, endpoint string) {
+	return c.creds, c.region, c.endpoint
+}
