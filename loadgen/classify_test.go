@@ -31,7 +31,7 @@ func TestClassify(t *testing.T) {
 		want stats.Sample
 	}{{
 		name: "cold",
-		res: vegeta.Result{Code: 200, Headers: http.Header{headerLogResult: {tailHeader("START RequestId: 6f1c", "hello", "END RequestId: 6f1c", coldReport)}}},
+		res:  vegeta.Result{Code: 200, Headers: http.Header{headerLogResult: {tailHeader("START RequestId: 6f1c", "hello", "END RequestId: 6f1c", coldReport)}}},
 		want: stats.Sample{Code: 200, Outcome: stats.OK, Start: stats.StartCold, Duration: 51200 * time.Microsecond,
 			BilledDuration: 52 * time.Millisecond, InitDuration: 80500 * time.Microsecond, MemorySizeMB: 256, MaxMemoryMB: 20},
 	}, {
