@@ -565,14 +565,28 @@ func (e *environment) current(w http.ResponseWriter, id string) *invocation {
 // bytes: aws-lambda-go sends every body chunked, without a length.
 func readBody(r *http.Request) (body []byte, tooLarge bool, err error) {
 	if r.ContentLength > MaxResponseBytes {
+		drainOversized(r.Body)
 		return nil, true, nil
 	}
 	body, err = io.ReadAll(io.LimitReader(r.Body, MaxResponseBytes+1))
 	if len(body) > MaxResponseBytes {
+		drainOversized(r.Body)
 		return nil, true, nil
 	}
 	return body, false, err
 }
+
+// drainOversized reads on (up to a bound) from a body that is already too
+// large, so that a runtime that overshot by a little reads the 413 rather
+// than a connection reset: closing a connection with unread data in its
+// receive buffer makes the kernel answer the writer with RST. Runtimes that
+// send far more are cut off as before.
+func drainOversized(body io.Reader) {
+	io.CopyN(io.Discard, body, maxOversizeDrain)
+}
+
+// maxOversizeDrain bounds drainOversized.
+const maxOversizeDrain = 4 << 20
 
 // validErrorType reports whether t matches (Runtime|Function)\.[A-Z][a-zA-Z]+.
 func validErrorType(t string) bool {
