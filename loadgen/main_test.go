@@ -26,6 +26,7 @@ func testFunctions() []emulator.Function {
 	one := 1
 	return append(emulator.DemoFunctions(),
 		emulator.Function{Name: "single", Code: emulator.BuiltinPrefix + "sleep", ReservedConcurrency: &one},
+		emulator.Function{Name: "hello-single", Code: emulator.BuiltinPrefix + "hello", ReservedConcurrency: &one},
 	)
 }
 
