@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -65,7 +66,12 @@ func startServe(t testing.TB, dir string, args ...string) *servedProcess {
 // startServeEnv is startServe with extra environment variables.
 func startServeEnv(t testing.TB, dir string, env []string, args ...string) *servedProcess {
 	t.Helper()
-	cmd := exec.Command(lambenchBin, append([]string{"serve", "--addr", "127.0.0.1:0", "-o", "json"}, args...)...)
+	base := []string{"serve", "--addr", "127.0.0.1:0", "-o", "json"}
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--http-addr") }) {
+		// A free port: API port + 1, the default, may be taken.
+		base = append(base, "--http-addr", "127.0.0.1:0")
+	}
+	cmd := exec.Command(lambenchBin, append(base, args...)...)
 	cmd.Dir = dir
 	// Its own announcement directory: other tests' commands must not find it.
 	cmd.Env = append(append(os.Environ(), "LAMBENCH_RUNTIME_DIR="+t.TempDir()), env...)

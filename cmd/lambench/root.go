@@ -133,6 +133,8 @@ then point any AWS client at it, e.g.
 	root.AddCommand(newInvokeCmd(f, nil))
 	root.AddCommand(newEventsCmd(f))
 	root.AddCommand(newRestoreCmd(f))
+	root.AddCommand(newLoadCmd(f))
+	root.AddCommand(newBenchCmd(f))
 	root.AddCommand(newVersionCmd(io))
 	return root
 }

@@ -37,11 +37,7 @@ func (c *cli) run(stdin string, args ...string) cliResult {
 	c.t.Helper()
 	cmd := exec.Command(lambenchBin, args...)
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "LAMBENCH_RUNTIME_DIR="+c.runtimeDir, "NO_COLOR=1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PROFILE=", "LAMBENCH_PROFILE=",
-		"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_REGION=", "AWS_DEFAULT_REGION=",
-		"AWS_ENDPOINT_URL=", "AWS_EC2_METADATA_DISABLED=true") // never ask an instance metadata service
-	cmd.Env = append(cmd.Env, c.env...)
+	cmd.Env = c.environ()
 	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -54,6 +50,15 @@ func (c *cli) run(stdin string, args ...string) cliResult {
 		c.t.Fatal(err)
 	}
 	return cliResult{o.String(), e.String(), code}
+}
+
+// environ is the environment of the commands c runs.
+func (c *cli) environ() []string {
+	env := append(os.Environ(), "LAMBENCH_RUNTIME_DIR="+c.runtimeDir, "NO_COLOR=1",
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PROFILE=", "LAMBENCH_PROFILE=",
+		"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_REGION=", "AWS_DEFAULT_REGION=",
+		"AWS_ENDPOINT_URL=", "AWS_EC2_METADATA_DISABLED=true") // never ask an instance metadata service
+	return append(env, c.env...)
 }
 
 // must runs a command that must exit with code and returns its result.

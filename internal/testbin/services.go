@@ -41,18 +41,29 @@ func (o *Output) String() string {
 // fails the test saying how to install it.
 func FindRIE(t testing.TB) string {
 	t.Helper()
-	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
+	return FindGoTool(t, "aws-lambda-rie", RIEInstall)
+}
+
+// VegetaInstall installs vegeta's CLI at the module's version (.ci/run
+// does it).
+const VegetaInstall = "go install github.com/tsenart/vegeta/v12@v12.13.0"
+
+// FindGoTool finds a command installed with go install, on PATH or in
+// $(go env GOPATH)/bin, or fails the test saying how to install it.
+func FindGoTool(t testing.TB, name, install string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
 	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
 		for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
-			p := filepath.Join(dir, "bin", "aws-lambda-rie")
+			p := filepath.Join(dir, "bin", name)
 			if _, err := os.Stat(p); err == nil {
 				return p
 			}
 		}
 	}
-	t.Fatalf("aws-lambda-rie is not installed (neither on PATH nor in $(go env GOPATH)/bin): install it with `%s`", RIEInstall)
+	t.Fatalf("%s is not installed (neither on PATH nor in $(go env GOPATH)/bin): install it with `%s`", name, install)
 	return ""
 }
 
