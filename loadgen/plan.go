@@ -92,6 +92,28 @@ func ParseSteps(s string) ([]Segment, error) {
 	return segs, nil
 }
 
+// ParseSine reads a sine wave written MIN..MAX/PERIOD, e.g. "10..50/1m":
+// the rate swings between MIN and MAX requests/s, once per PERIOD,
+// starting at the mean and rising.
+func ParseSine(s string) (Sine, error) {
+	bad := fmt.Errorf("sine %q: write MIN..MAX/PERIOD, e.g. 10..50/1m (requests per second, once a minute)", s)
+	rates, period, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if !ok {
+		return Sine{}, bad
+	}
+	lo, hi, ok := strings.Cut(rates, "..")
+	a, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+	b, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
+	d, err3 := time.ParseDuration(strings.TrimSpace(period))
+	if !ok || errors.Join(err1, err2, err3) != nil {
+		return Sine{}, bad
+	}
+	if a <= 0 || b <= a || d <= 0 {
+		return Sine{}, fmt.Errorf("sine %q: MIN must be above 0 and below MAX, and PERIOD above 0", s)
+	}
+	return Sine{Mean: (a + b) / 2, Amplitude: (b - a) / 2, Period: d}, nil
+}
+
 // Validate checks the plan.
 func (p Plan) Validate() error {
 	modes := 0
@@ -194,8 +216,8 @@ func (p Plan) pacer() vegeta.Pacer {
 	case p.Sine != nil:
 		return vegeta.SinePacer{
 			Period: p.Sine.Period,
-			Mean:   vegeta.ConstantPacer{Freq: int(math.Round(p.Sine.Mean * 1000)), Per: 1000 * time.Millisecond},
-			Amp:    vegeta.ConstantPacer{Freq: int(math.Round(p.Sine.Amplitude * 1000)), Per: 1000 * time.Millisecond},
+			Mean:   vegeta.ConstantPacer{Freq: int(math.Round(p.Sine.Mean * 1000)), Per: 1000 * time.Second},
+			Amp:    vegeta.ConstantPacer{Freq: int(math.Round(p.Sine.Amplitude * 1000)), Per: 1000 * time.Second},
 		}
 	}
 	return segmentsPacer(p.Segments)

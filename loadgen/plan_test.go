@@ -103,3 +103,40 @@ func TestPlanValidateAndDescribe(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 }
+
+func TestParseSine(t *testing.T) {
+	s, err := ParseSine("10..50/1m")
+	if err != nil || s != (Sine{Mean: 30, Amplitude: 20, Period: time.Minute}) {
+		t.Errorf("ParseSine(10..50/1m) = %+v, %v", s, err)
+	}
+	for _, bad := range []string{"10..50", "50..10/1m", "0..50/1m", "a..b/1m", "10..50/x", "10..50/0s"} {
+		if _, err := ParseSine(bad); err == nil {
+			t.Errorf("ParseSine(%q) accepted", bad)
+		}
+	}
+}
+
+func TestSinePacerRate(t *testing.T) {
+	p := Plan{Sine: &Sine{Mean: 12.5, Amplitude: 7.5, Period: 4 * time.Second}, Duration: 8 * time.Second}
+	// Count the hits the pacer lets through in the plan's duration by
+	// stepping its clock: two whole periods send Mean*8s = 100.
+	pacer := p.pacer()
+	var hits uint64
+	for elapsed := time.Duration(0); elapsed < p.Duration; {
+		wait, stop := pacer.Pace(elapsed, hits)
+		if stop {
+			t.Fatal("the sine pacer stopped")
+		}
+		if wait == 0 {
+			hits++
+			continue
+		}
+		elapsed += wait
+	}
+	if hits < 99 || hits > 101 {
+		t.Errorf("%d hits in 8s of 12.5±7.5/s, want 100", hits)
+	}
+	if r := pacer.Rate(time.Second); r < 19.9 || r > 20.1 {
+		t.Errorf("rate a quarter period in: %.2f/s, want the maximum 20", r)
+	}
+}

@@ -64,10 +64,12 @@ type Scenario struct {
 	PayloadFile string
 	Saved       string
 	// The plan: Rate (constant), Ramp ("1..100"), Steps ("10/s for 30s,
-	// 50/s for 30s") or Workers; bounded by Duration and/or Requests.
+	// 50/s for 30s"), Sine ("10..50/1m") or Workers; bounded by Duration
+	// and/or Requests.
 	Rate           float64
 	Ramp           string
 	Steps          string
+	Sine           string
 	Workers        int
 	Duration       time.Duration
 	Requests       uint64
@@ -108,6 +110,7 @@ type rawScenario struct {
 	Rate           float64           `toml:"rate"`
 	Ramp           string            `toml:"ramp"`
 	Steps          string            `toml:"steps"`
+	Sine           string            `toml:"sine"`
 	Workers        int               `toml:"workers"`
 	Duration       string            `toml:"duration"`
 	Requests       uint64            `toml:"requests"`
@@ -221,7 +224,7 @@ func (s *Suite) scenario(i int, rs rawScenario) (Scenario, error) {
 	}
 	sc := Scenario{Name: rs.Name, Function: rs.Function, Profile: rs.Profile, Qualifier: rs.Qualifier,
 		Event: rs.Event, Set: rs.Set, Payload: rs.Payload, Saved: rs.Saved,
-		Rate: rs.Rate, Ramp: rs.Ramp, Steps: rs.Steps, Workers: rs.Workers, Requests: rs.Requests, WarmupRequests: rs.WarmupRequests,
+		Rate: rs.Rate, Ramp: rs.Ramp, Steps: rs.Steps, Sine: rs.Sine, Workers: rs.Workers, Requests: rs.Requests, WarmupRequests: rs.WarmupRequests,
 		Memory: rs.Memory, ColdOnly: rs.ColdOnly, Strategy: rs.Strategy, Seed: rs.Seed,
 		Thresholds: append(append([]string(nil), s.Thresholds...), rs.Thresholds...), Where: where}
 	if sc.Profile == "" {
@@ -269,17 +272,17 @@ func (s *Suite) scenario(i int, rs rawScenario) (Scenario, error) {
 		}
 	}
 	plans := 0
-	for _, set := range []bool{rs.Rate > 0, rs.Ramp != "", rs.Steps != "", rs.Workers > 0} {
+	for _, set := range []bool{rs.Rate > 0, rs.Ramp != "", rs.Steps != "", rs.Sine != "", rs.Workers > 0} {
 		if set {
 			plans++
 		}
 	}
 	switch {
 	case plans == 0:
-		return sc, s.errorAt(fmt.Sprintf("scenario[%d]", i), fmt.Sprintf("scenario %q: no plan: set rate (with duration or requests), ramp, steps or workers", sc.Name))
+		return sc, s.errorAt(fmt.Sprintf("scenario[%d]", i), fmt.Sprintf("scenario %q: no plan: set rate (with duration or requests), ramp, steps, sine or workers", sc.Name))
 	case plans > 1:
-		return sc, s.errorAt(at("rate"), fmt.Sprintf("scenario %q: choose one of rate, ramp, steps and workers", sc.Name))
-	case (rs.Rate > 0 || rs.Ramp != "" || rs.Workers > 0) && sc.Duration == 0 && sc.Requests == 0:
+		return sc, s.errorAt(at("rate"), fmt.Sprintf("scenario %q: choose one of rate, ramp, steps, sine and workers", sc.Name))
+	case (rs.Rate > 0 || rs.Ramp != "" || rs.Sine != "" || rs.Workers > 0) && sc.Duration == 0 && sc.Requests == 0:
 		return sc, s.errorAt(fmt.Sprintf("scenario[%d]", i), fmt.Sprintf("scenario %q: add duration (e.g. \"30s\") or requests", sc.Name))
 	}
 	for j, m := range rs.Memory {

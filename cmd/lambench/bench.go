@@ -200,7 +200,7 @@ func scenarioOptions(f *Factory, sc profiles.Scenario, dir string) *LoadOptions 
 	return &LoadOptions{
 		Factory: sf, Function: sc.Function, Name: sc.Name, Qualifier: sc.Qualifier, Seed: sc.Seed,
 		Input: EventInput{Event: sc.Event, Set: set, Payload: sc.Payload, PayloadFile: sc.PayloadFile, Saved: sc.Saved},
-		Rate:  sc.Rate, Duration: sc.Duration, Requests: sc.Requests, Ramp: sc.Ramp, Steps: sc.Steps, Workers: sc.Workers,
+		Rate:  sc.Rate, Duration: sc.Duration, Requests: sc.Requests, Ramp: sc.Ramp, Steps: sc.Steps, Sine: sc.Sine, Workers: sc.Workers,
 		Warmup: sc.Warmup, WarmupRequests: sc.WarmupRequests, Memory: sc.Memory, ColdOnly: sc.ColdOnly,
 		Strategy: orDefault(sc.Strategy, "balanced"), Thresholds: sc.Thresholds, Output: "text", ReportDir: dir, MaxCost: 1,
 	}

@@ -37,6 +37,7 @@ type LoadOptions struct {
 	Requests       uint64
 	Ramp           string
 	Steps          string
+	Sine           string
 	Workers        int
 	Warmup         time.Duration
 	WarmupRequests uint64
@@ -68,6 +69,7 @@ The load is one of:
   --rate 50 --duration 30s          constant rate (open model: requests arrive whatever the answers)
   --ramp 1..200 --duration 2m       linear ramp: shows where concurrency, cold starts and throttling grow
   --steps "10/s for 30s, 50/s for 30s"
+  --sine 10..50/1m --duration 5m    a rate swinging between 10/s and 50/s once a minute
   --workers 8 --duration 1m         closed model: 8 workers invoking back to back
 bounded by --duration and/or --requests, after an optional --warmup left
 out of the results.
@@ -107,6 +109,7 @@ report.json, report.md, report.html and results.bin (vegeta's format:
 	fl.Uint64VarP(&opts.Requests, "requests", "n", 0, "stop after this many requests")
 	fl.StringVar(&opts.Ramp, "ramp", "", "linear ramp `FROM..TO` requests per second over --duration")
 	fl.StringVar(&opts.Steps, "steps", "", "a sequence of rates, e.g. \"10/s for 30s, 1..50/s for 1m\"")
+	fl.StringVar(&opts.Sine, "sine", "", "a rate swinging between MIN and MAX once per PERIOD over --duration, `MIN..MAX/PERIOD`, e.g. 10..50/1m")
 	fl.IntVarP(&opts.Workers, "workers", "w", 0, "closed model: this many workers invoking back to back")
 	fl.DurationVar(&opts.Warmup, "warmup", 0, "leave out the requests of this first stretch (e.g. 5s)")
 	fl.Uint64Var(&opts.WarmupRequests, "warmup-requests", 0, "leave out this many first requests")
@@ -128,7 +131,7 @@ report.json, report.md, report.html and results.bin (vegeta's format:
 func (o *LoadOptions) plan() (loadgen.Plan, error) {
 	var p loadgen.Plan
 	modes := 0
-	for _, set := range []bool{o.Rate > 0, o.Ramp != "", o.Steps != "", o.Workers > 0} {
+	for _, set := range []bool{o.Rate > 0, o.Ramp != "", o.Steps != "", o.Sine != "", o.Workers > 0} {
 		if set {
 			modes++
 		}
@@ -140,9 +143,9 @@ func (o *LoadOptions) plan() (loadgen.Plan, error) {
 			p.Requests = 10
 		}
 	case modes == 0:
-		return p, &usageError{errors.New("say how much load: --rate N --duration D, --ramp FROM..TO --duration D, --steps \"10/s for 30s, ...\" or --workers N --duration D")}
+		return p, &usageError{errors.New("say how much load: --rate N --duration D, --ramp FROM..TO --duration D, --steps \"10/s for 30s, ...\", --sine MIN..MAX/PERIOD --duration D or --workers N --duration D")}
 	case modes > 1:
-		return p, &usageError{errors.New("choose one of --rate, --ramp, --steps and --workers")}
+		return p, &usageError{errors.New("choose one of --rate, --ramp, --steps, --sine and --workers")}
 	case o.Rate > 0:
 		if o.Duration == 0 && o.Requests == 0 {
 			return p, &usageError{errors.New("--rate needs --duration or --requests")}
@@ -169,6 +172,15 @@ func (o *LoadOptions) plan() (loadgen.Plan, error) {
 			return p, &usageError{fmt.Errorf("--steps: %w", err)}
 		}
 		p = loadgen.Plan{Segments: segs, Duration: o.Duration}
+	case o.Sine != "":
+		sine, err := loadgen.ParseSine(o.Sine)
+		if err != nil {
+			return p, &usageError{fmt.Errorf("--%w", err)}
+		}
+		if o.Duration == 0 && o.Requests == 0 {
+			return p, &usageError{errors.New("--sine needs --duration or --requests")}
+		}
+		p = loadgen.Plan{Sine: &sine, Duration: o.Duration}
 	case o.Workers > 0:
 		p = loadgen.Closed(o.Workers, o.Duration, o.Requests)
 	}
