@@ -506,9 +506,9 @@ func TestRunResultsFile(t *testing.T) {
 // startServe runs the local Lambda in a process of its own (`lambench
 // serve`, as the local target does), so that this process's goroutines
 // are the engine's alone.
-func startServe(t testing.TB) *local.Server {
+func startServe(t testing.TB, args ...string) *local.Server {
 	t.Helper()
-	srv, err := local.Start(context.Background(), local.Options{Executable: lambenchBin, Dir: t.TempDir()})
+	srv, err := local.Start(context.Background(), local.Options{Executable: lambenchBin, Dir: t.TempDir(), Args: args})
 	if err != nil {
 		t.Fatal(err)
 	}
