@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -198,6 +199,11 @@ func TestTextContent(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q:\n%s", want, out)
 		}
+	}
+	// The scaling curve: the throttles of the last two seconds, and no row
+	// for the second after the last request, in which nothing was sent.
+	if !regexp.MustCompile(`(?m)^  8s-9s +50/s +5 +0 +18 +0 `).MatchString(out) || strings.Contains(out, "10s-11s") {
+		t.Errorf("no scaling curve, or a wrong one:\n%s", out)
 	}
 	sweep := string(render(t, func(w io.Writer) error { return WriteText(w, exampleSweep(t), TextOptions{}) }))
 	for _, want := range []string{"Memory sweep: 3 sizes", "> 1769 MB", "Recommendation (balanced):", "-- 1769 MB", "FAIL  128 MB   p99<800ms"} {

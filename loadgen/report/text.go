@@ -4,9 +4,14 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lambench/lambench/loadgen/stats"
 )
 
 // TextOptions configures the text renderers.
@@ -235,6 +240,96 @@ func writeStepText(w *bufio.Writer, r *Run, i int, st style) {
 		line("Scaling", fmt.Sprintf("throttling began %s after the start (%s sent, %d in flight)",
 			p.Start.Sub(sum.Start.Truncate(time.Second)).Round(time.Second), fmtRate(p.Rate), p.MaxInFlight))
 	}
+	writeScalingText(w, s.Timeline, st)
+}
+
+// maxScalingRows bounds the scaling curve of the reports.
+const maxScalingRows = 12
+
+// scalingHeader heads the scaling curve's columns.
+var scalingHeader = []string{"time", "sent/s", "in flight", "cold", "throttled", "errors", "p50", "p99"}
+
+// scalingCurve condenses a timeline to at most maxScalingRows rows, when
+// there is a curve to see: the rate changed (a ramp, steps, a sine), or
+// requests were throttled, or cold starts went on after the first second.
+// per is the number of seconds a row covers; no rows, no curve.
+func scalingCurve(tl []stats.Second) (rows [][]string, per int) {
+	for len(tl) > 0 && tl[len(tl)-1].Started == 0 {
+		tl = tl[:len(tl)-1] // the answers' tail: nothing sent
+	}
+	if len(tl) < 4 || !worthACurve(tl) {
+		return nil, 0
+	}
+	per = (len(tl) + maxScalingRows - 1) / maxScalingRows
+	start := tl[0].Start
+	for i := 0; i < len(tl); i += per {
+		g := tl[i:min(i+per, len(tl))]
+		var sent, cold, thr, errs int64
+		var width time.Duration
+		inFlight := 0
+		var p50s []time.Duration
+		var p99 time.Duration
+		for _, s := range g {
+			sent += s.Started
+			cold += s.ColdStarts
+			thr += s.Throttles
+			errs += s.Errors
+			width += s.Width
+			inFlight = max(inFlight, s.MaxInFlight)
+			if s.Started > 0 {
+				p50s = append(p50s, s.P50)
+				p99 = max(p99, s.P99)
+			}
+		}
+		p50, worst := "-", "-"
+		if len(p50s) > 0 {
+			slices.Sort(p50s)
+			p50, worst = fmtDur(p50s[len(p50s)/2]), fmtDur(p99)
+		}
+		last := g[len(g)-1]
+		rows = append(rows, []string{
+			fmt.Sprintf("%s-%s", g[0].Start.Sub(start).Round(time.Second), last.Start.Add(last.Width).Sub(start).Round(time.Second)),
+			fmtRate(float64(sent) / width.Seconds()), strconv.Itoa(inFlight), fmtInt(cold), fmtInt(thr), fmtInt(errs), p50, worst,
+		})
+	}
+	return rows, per
+}
+
+// scalingNote explains rows that cover several seconds.
+func scalingNote(per int) string {
+	return fmt.Sprintf("%d s a row; p50: the middle of the seconds' p50s, p99: the worst second's", per)
+}
+
+// writeScalingText writes the scaling curve, if there is one.
+func writeScalingText(w *bufio.Writer, tl []stats.Second, st style) {
+	rows, per := scalingCurve(tl)
+	if rows == nil {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", st.bold("Scaling curve"))
+	for _, l := range (textTable{header: scalingHeader, rows: rows}).lines() {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	if per > 1 {
+		fmt.Fprintf(w, "  %s\n", st.dim("("+scalingNote(per)+")"))
+	}
+}
+
+// worthACurve reports whether a timeline shows scaling: a rate that
+// changed by half or more, a throttle, or cold starts after the first
+// second.
+func worthACurve(tl []stats.Second) bool {
+	lo, hi := math.Inf(1), 0.0
+	for i, s := range tl {
+		if s.Throttles > 0 || (i > 0 && s.ColdStarts > 0) {
+			return true
+		}
+		// The first and last seconds are partial.
+		if i > 0 && i < len(tl)-1 {
+			lo, hi = min(lo, s.Rate), max(hi, s.Rate)
+		}
+	}
+	return hi > 0 && hi >= 1.5*lo
 }
 
 // countsText renders counts by key, most frequent first.
