@@ -121,8 +121,8 @@ report.json, report.md, report.html and results.bin (vegeta's format:
 	fl.StringArrayVar(&opts.Prices, "price", nil, "override a price, `KEY=USD`: x86_64 or arm64 (per GB-second), requests_per_1m")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "report format: text or json (the JSON report on standard output)")
 	fl.StringVar(&opts.ReportDir, "report-dir", "", "write report.json, report.md, report.html and results.bin to `DIR`")
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "run on AWS without asking, even above --max-cost")
-	fl.Float64Var(&opts.MaxCost, "max-cost", 1, "on AWS, ask (or, without a terminal, refuse without --yes) when the run may cost more than this many USD")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "run on the aws target without asking, even above --max-cost")
+	fl.Float64Var(&opts.MaxCost, "max-cost", 1, "on the aws target (AWS, or an endpoint priced as AWS), ask (or, without a terminal, refuse without --yes) when the run may cost more than this many USD at worst")
 	fl.StringVar(&opts.Name, "name", "", "name of the run in reports (default: the function's)")
 	return cmd
 }
@@ -304,13 +304,15 @@ func loadTarget(client invoke.Client, function, qualifier string) (loadgen.Targe
 	return loadgen.LambdaTarget(endpoint, function, qualifier, signer)
 }
 
-// realAWS reports whether the target is AWS itself (not an endpoint
-// override), where requests cost money.
-func realAWS(t invoke.Target) bool { return t.Kind == invoke.AWS && t.Endpoint == "" }
+// costsMoney reports whether requests to the target may be billed: any
+// target of kind aws, with or without an endpoint override, since an
+// endpoint can be AWS itself (a FIPS or VPC endpoint, a proxy) as well as
+// LocalStack or moto, and lambench cannot tell which.
+func costsMoney(t invoke.Target) bool { return t.Kind == invoke.AWS }
 
 // confirmCost shows the planned requests and their worst-case cost, and
 // asks (on a terminal) or refuses (without one) above maxCost unless yes.
-func confirmCost(io *IOStreams, fn *invoke.Function, requests uint64, sizes []int, prices stats.PriceTable, maxCost float64, yes bool) error {
+func confirmCost(io *IOStreams, target invoke.Target, fn *invoke.Function, requests uint64, sizes []int, prices stats.PriceTable, maxCost float64, yes bool) error {
 	if len(sizes) == 0 {
 		sizes = []int{fn.MemoryMB}
 	}
@@ -327,8 +329,12 @@ func confirmCost(io *IOStreams, fn *invoke.Function, requests uint64, sizes []in
 		worst += c * float64(requests)
 	}
 	total := requests * uint64(len(sizes))
-	fmt.Fprintf(io.ErrOut, "This run sends about %d requests to %s on AWS: at most $%.4f if every one ran for the full timeout of %v.\n",
-		total, fn.Name, worst, fn.Timeout)
+	where := "on AWS"
+	if target.Endpoint != "" {
+		where = "at " + target.Endpoint + ", priced as on AWS"
+	}
+	fmt.Fprintf(io.ErrOut, "This run sends about %d requests to %s %s: at most $%.4f if every one ran for the full timeout of %v.\n",
+		total, fn.Name, where, worst, fn.Timeout)
 	if worst <= maxCost || yes {
 		return nil
 	}
@@ -466,8 +472,8 @@ func executeLoad(ctx context.Context, o *LoadOptions) (*loadOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	if realAWS(client.Target()) {
-		if err := confirmCost(ios, fn, plan.ExpectedRequests(), o.Memory, prices, o.MaxCost, o.Yes); err != nil {
+	if costsMoney(client.Target()) {
+		if err := confirmCost(ios, client.Target(), fn, plan.ExpectedRequests(), o.Memory, prices, o.MaxCost, o.Yes); err != nil {
 			return nil, err
 		}
 	}

@@ -337,6 +337,15 @@ func TestWorkbenchMoto(t *testing.T) {
 	r = c.must(0, append([]string{"invoke", "pyfn", "--payload", `{"a":1}`}, ep...)...)
 	hasAll(t, "invoke", r.out, `"a": 1`)
 	hasAll(t, "invoke", r.err, "cold/warm unknown", "no log tail")
+	// A load test on the aws target shows what it will send and what it may
+	// cost, and without a terminal refuses above --max-cost unless --yes.
+	r = c.must(1, append([]string{"load", "pyfn", "--rate", "1000", "--duration", "1h", "--max-cost", "0.5"}, ep...)...)
+	hasAll(t, "load above --max-cost", r.err, "about 3600000 requests to pyfn at "+url+", priced as on AWS", "at most $23.2", "add --yes")
+	r = c.must(0, append([]string{"load", "pyfn", "--rate", "20", "--requests", "10", "--payload", `{"a":1}`, "-o", "json"}, ep...)...)
+	hasAll(t, "load below --max-cost", r.err, "about 10 requests to pyfn")
+	if rep := parseLoadReport(t, r.out); rep.Requests != 10 || rep.SuccessRatio != 1 || rep.ColdStarts != 0 {
+		t.Errorf("load on moto: %+v", rep)
+	}
 	r = c.run("", append([]string{"logs", "pyfn"}, ep...)...)
 	hasAll(t, "logs", r.err, "FilterLogEvents")
 	if r.code != 0 {
