@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -16,8 +15,8 @@ import (
 
 	"github.com/lambench/lambench/invoke"
 	"github.com/lambench/lambench/invoke/events"
-	"github.com/lambench/lambench/invoke/lambdaapi"
 	"github.com/lambench/lambench/loadgen"
+	"github.com/lambench/lambench/loadgen/job"
 	"github.com/lambench/lambench/loadgen/report"
 	"github.com/lambench/lambench/loadgen/stats"
 	"github.com/lambench/lambench/loadgen/sweep"
@@ -276,59 +275,13 @@ func (o *LoadOptions) prices() (stats.PriceTable, error) {
 	return p, nil
 }
 
-// loadTarget is where the generator sends requests: the client's Lambda
-// API, signed as the client signs, or an RIE's endpoint.
-func loadTarget(client invoke.Client, function, qualifier string) (loadgen.Target, error) {
-	var api *lambdaapi.Client
-	switch c := client.(type) {
-	case *lambdaapi.Client:
-		api = c
-	case *profiles.LocalClient:
-		api = c.Client
-	}
-	if api == nil {
-		t := client.Target()
-		if t.Kind == invoke.RIE {
-			return loadgen.RIETarget(t.Endpoint)
-		}
-		return loadgen.Target{}, fmt.Errorf("cannot load-test through %s", t)
-	}
-	creds, region, endpoint := api.Signing()
-	signer, err := loadgen.NewSigner(creds, region)
-	if err != nil {
-		return loadgen.Target{}, err
-	}
-	if endpoint == "" {
-		endpoint = loadgen.AWSEndpoint(region)
-	}
-	return loadgen.LambdaTarget(endpoint, function, qualifier, signer)
-}
-
-// costsMoney reports whether requests to the target may be billed: any
-// target of kind aws, with or without an endpoint override, since an
-// endpoint can be AWS itself (a FIPS or VPC endpoint, a proxy) as well as
-// LocalStack or moto, and lambench cannot tell which.
-func costsMoney(t invoke.Target) bool { return t.Kind == invoke.AWS }
-
 // confirmCost shows the planned requests and their worst-case cost, and
 // asks (on a terminal) or refuses (without one) above maxCost unless yes.
 func confirmCost(io *IOStreams, target invoke.Target, fn *invoke.Function, requests uint64, sizes []int, prices stats.PriceTable, maxCost float64, yes bool) error {
-	if len(sizes) == 0 {
-		sizes = []int{fn.MemoryMB}
+	worst, total, err := job.WorstCase(fn, requests, sizes, prices)
+	if err != nil {
+		return err
 	}
-	arch := stats.Architecture(fn.Architecture)
-	if arch == "" {
-		arch = stats.X86_64
-	}
-	worst := 0.0
-	for _, m := range sizes {
-		c, err := prices.Invocation(arch, m, fn.Timeout)
-		if err != nil {
-			return err
-		}
-		worst += c * float64(requests)
-	}
-	total := requests * uint64(len(sizes))
 	where := "on AWS"
 	if target.Endpoint != "" {
 		where = "at " + target.Endpoint + ", priced as on AWS"
@@ -346,31 +299,6 @@ func confirmCost(io *IOStreams, target invoke.Target, fn *invoke.Function, reque
 	line, _ := bufio.NewReader(in).ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 		return errors.New("not run")
-	}
-	return nil
-}
-
-// writeReports writes the report files of a run to dir.
-func writeReports(dir string, run *report.Run) error {
-	for _, out := range []struct {
-		name  string
-		write func(io.Writer, *report.Run) error
-	}{
-		{"report.json", report.WriteJSON},
-		{"report.md", report.WriteMarkdown},
-		{"report.html", report.WriteHTML},
-	} {
-		f, err := os.Create(filepath.Join(dir, out.name))
-		if err != nil {
-			return err
-		}
-		err = out.write(f, run)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("write %s: %w", out.name, err)
-		}
 	}
 	return nil
 }
@@ -468,88 +396,36 @@ func executeLoad(ctx context.Context, o *LoadOptions) (*loadOutcome, error) {
 		}
 		fn = &invoke.Function{Name: o.Function, Architecture: string(stats.X86_64)}
 	}
-	target, err := loadTarget(client, o.Function, o.Qualifier)
-	if err != nil {
-		return nil, err
-	}
-	if costsMoney(client.Target()) {
+	if job.CostsMoney(client.Target()) {
 		if err := confirmCost(ios, client.Target(), fn, plan.ExpectedRequests(), o.Memory, prices, o.MaxCost, o.Yes); err != nil {
 			return nil, err
 		}
 	}
-	var results io.Writer
-	if o.ReportDir != "" {
-		if err := os.MkdirAll(o.ReportDir, 0o755); err != nil {
-			return nil, err
-		}
-		rf, err := os.Create(filepath.Join(o.ReportDir, "results.bin"))
-		if err != nil {
-			return nil, err
-		}
-		defer rf.Close()
-		results = rf
-	}
-
-	st := newStyle(&IOStreams{OutTTY: isTerminalWriter(ios.ErrOut)})
-	prog := newProgressPrinter(ios.ErrOut, st, plan)
 	var journalOf *sweep.Journal
 	if lc, ok := client.(*profiles.LocalClient); !ok || lc.Server == nil {
 		journalOf = journal() // a local Lambda started here takes its changes with it
 	}
 	cfg, _ := f.Config()
-	name := o.Name
-	if name == "" {
-		name = o.Function
-	}
-	run := &report.Run{Name: name, Target: client.Target().String(), Function: o.Function, Plan: plan.String() + " · " + sourceName,
-		Architecture: stats.Architecture(orDefault(fn.Architecture, string(stats.X86_64))), Start: time.Now()}
-	sizes := o.Memory
-	steps, runErr := sweep.Run(ctx, sweep.Options{
-		Client: client, Function: o.Function, MemoryMB: sizes, Journal: journalOf, Via: viaOf(profile, configKey(cfg)),
-		Event: func(s string) { prog.note(s) },
-		Run: func(ctx context.Context, step, mem int) (*stats.Aggregator, error) {
-			prog.startStep(step, len(sizes), mem)
-			if o.ColdOnly {
-				return coldOnlyStep(ctx, client, o.Function, o.Qualifier, fn.Environment, plan, source, prog)
-			}
-			return loadgen.Run(ctx, loadgen.RunOptions{
-				Target: target, Plan: plan, Source: source, Results: results, Name: name,
-				Progress: prog.update,
-			})
-		},
+	st := newStyle(&IOStreams{OutTTY: isTerminalWriter(ios.ErrOut)})
+	prog := newProgressPrinter(ios.ErrOut, st, plan)
+	out, err := job.Run(ctx, job.Spec{
+		Client: client, Function: fn, Qualifier: o.Qualifier, Name: o.Name,
+		Plan: plan, Source: source, SourceName: sourceName,
+		Memory: o.Memory, ColdOnly: o.ColdOnly, Journal: journalOf, Via: viaOf(profile, configKey(cfg)),
+		Thresholds: thresholds, Strategy: strategy, Prices: prices, ReportDir: o.ReportDir,
+	}, job.Hooks{
+		Step:     prog.startStep,
+		Progress: prog.update,
+		Note:     prog.note,
 	})
 	prog.finish()
-	run.End = time.Now()
-	for _, s := range steps {
-		mem := s.MemoryMB
-		if len(sizes) == 0 {
-			mem = 0 // the REPORT lines say
-		}
-		rs, err := report.NewStep(mem, s.Agg, prices, run.Architecture)
-		if err != nil {
-			return nil, err
-		}
-		run.Steps = append(run.Steps, rs)
-	}
-	if len(run.Steps) == 0 {
-		if runErr != nil {
-			return nil, runErr
-		}
-		return nil, errors.New("the run measured nothing")
-	}
-	passed := run.CheckThresholds(thresholds)
-	if len(run.Steps) > 1 {
-		if err := run.Recommend(strategy); err != nil {
-			prog.note("no recommendation: " + err.Error())
-		}
+	if err != nil {
+		return nil, err
 	}
 	if o.ReportDir != "" {
-		if err := writeReports(o.ReportDir, run); err != nil {
-			return nil, err
-		}
 		fmt.Fprintf(ios.ErrOut, "reports in %s: report.json, report.md, report.html, results.bin\n", o.ReportDir)
 	}
-	return &loadOutcome{Run: run, Passed: passed, RunErr: runErr}, nil
+	return &loadOutcome{Run: out.Run, Passed: out.Passed, RunErr: out.Err}, nil
 }
 
 func orDefault(s, def string) string {
@@ -563,73 +439,4 @@ func orDefault(s, def string) string {
 func isTerminalWriter(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isTerminal(f)
-}
-
-// coldOnlyStep invokes the function once per sample, each after a
-// configuration change that retires its environments: every sample is a
-// cold start (as Power Tuning and lambda-perf measure them).
-func coldOnlyStep(ctx context.Context, client invoke.Client, function, qualifier string, env map[string]string, plan loadgen.Plan, source events.Source, prog *progressPrinter) (*stats.Aggregator, error) {
-	n := plan.Requests
-	if n == 0 {
-		n = 10
-	}
-	agg := stats.New()
-	var buf []byte
-	deadline := time.Time{}
-	if plan.Duration > 0 {
-		deadline = time.Now().Add(plan.Duration)
-	}
-	for i := uint64(0); i < n; i++ {
-		if !deadline.IsZero() && time.Now().After(deadline) {
-			break
-		}
-		if err := sweep.ForceCold(ctx, client, function, env, i); err != nil {
-			return agg, err
-		}
-		var err error
-		buf, err = source.Render(buf[:0], i)
-		if err != nil {
-			return agg, err
-		}
-		sent := time.Now()
-		res, err := client.Invoke(ctx, &invoke.Request{Function: function, Qualifier: qualifier, Payload: buf})
-		s := sampleOf(i, sent, res, err)
-		agg.Add(&s)
-		if ctx.Err() != nil {
-			return agg, ctx.Err()
-		}
-		prog.update(loadgen.Progress{Progress: agg.Progress()})
-	}
-	return agg, nil
-}
-
-// sampleOf classifies one invocation made through the client.
-func sampleOf(seq uint64, sent time.Time, res *invoke.Result, err error) stats.Sample {
-	s := stats.Sample{Seq: seq, Timestamp: sent, InFlight: 1}
-	if err != nil {
-		s.Latency = time.Since(sent)
-		var se *invoke.ServiceError
-		switch {
-		case invoke.IsThrottle(err) && errors.As(err, &se):
-			s.Outcome, s.Code, s.Reason = stats.Throttled, 429, se.Reason
-		case errors.As(err, &se):
-			s.Outcome, s.Code, s.Reason = stats.ServiceError, uint16(se.StatusCode), se.Code
-		default:
-			s.Outcome = stats.TransportError
-		}
-		return s
-	}
-	s.Latency, s.Code = res.Latency, uint16(res.StatusCode)
-	if res.Error != nil {
-		s.Outcome, s.ErrorType = stats.FunctionError, res.Error.Type
-	}
-	if r := res.Report; r != nil {
-		s.Start = stats.StartWarm
-		if r.Cold() {
-			s.Start = stats.StartCold
-		}
-		s.Duration, s.BilledDuration, s.InitDuration = r.Duration, r.BilledDuration, r.InitDuration
-		s.MemorySizeMB, s.MaxMemoryMB = r.MemorySizeMB, r.MaxMemoryUsedMB
-	}
-	return s
 }
