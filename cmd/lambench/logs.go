@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -137,14 +136,7 @@ func formatLogLine(st style, ev invoke.LogEvent) string {
 	return ts + " " + msg
 }
 
-func isErrorLine(msg string) bool {
-	for _, s := range []string{"ERROR", "Error", "error:", "Task timed out", "Runtime.", "Traceback", "panic:", "Exception"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
+func isErrorLine(msg string) bool { return invoke.IsErrorLine(msg) }
 
 func shortID(id string) string {
 	if len(id) > 8 {
@@ -176,19 +168,7 @@ func reportSummary(st style, r *invoke.Report) string {
 	return s
 }
 
-func fmtMS(d time.Duration) string {
-	if d > 0 && d%time.Millisecond == 0 {
-		return strconv.FormatInt(int64(d/time.Millisecond), 10) + " ms"
-	}
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case ms >= 100:
-		return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
-	case ms >= 10:
-		return strconv.FormatFloat(ms, 'f', 1, 64) + " ms"
-	}
-	return strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
-}
+func fmtMS(d time.Duration) string { return invoke.FormatMS(d) }
 
 // unknownFunction says a function does not exist, with the closest names.
 func unknownFunction(t invoke.Target, name string, names []string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -80,7 +81,9 @@ func run(ctx context.Context, args []string, io *IOStreams) int {
 }
 
 func newRootCmd(io *IOStreams) *cobra.Command {
+	started := time.Now()
 	g := &GlobalOptions{}
+	f := newFactory(io, g)
 	root := &cobra.Command{
 		Use:   "lambench",
 		Short: "A terminal workbench and load tester for AWS Lambda functions",
@@ -110,7 +113,11 @@ then point any AWS client at it, e.g.
 			return &usageError{errors.New(msg)}
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmd.Help()
+			// On a terminal, no command opens the TUI; piped, the help.
+			if !wantsTUI(io) {
+				return cmd.Help()
+			}
+			return runTUI(cmd.Context(), &TUIOptions{Factory: f, Editor: editorCommand(f.Getenv), Started: started})
 		},
 	}
 	root.SetOut(io.Out)
@@ -125,7 +132,6 @@ then point any AWS client at it, e.g.
 	pf.StringVar(&g.AWSProfile, "aws-profile", "", "AWS shared-config profile (credentials)")
 	root.SetVersionTemplate("{{.Version}}\n")
 
-	f := newFactory(io, g)
 	root.AddCommand(newServeCmd(io, g, nil))
 	root.AddCommand(newFunctionsCmd(f, nil))
 	root.AddCommand(newDescribeCmd(f, nil))
