@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"container/heap"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -277,7 +278,7 @@ func (q *asyncQueue) process(ev *asyncEvent) {
 		return
 	}
 	inv := &invocation{id: ev.ID, payload: ev.Payload, clientContext: ev.ClientContext, traceID: newTraceID(), invokedARN: ev.ARN}
-	out, err := s.runInvocation(fn, inv)
+	out, err := s.runInvocation(context.Background(), fn, inv)
 	var ae *APIError
 	switch {
 	case err != nil && errors.As(err, &ae) && ae.Code == "ResourceNotFoundException":

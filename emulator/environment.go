@@ -61,6 +61,7 @@ type environment struct {
 	lastUsed   time.Time
 	unreserved bool // counted in the account's unreserved concurrency
 	generation int  // the function's configuration generation it runs
+	initSlot   bool // holds one of the scheduler's init slots (WithMaxInitializing)
 
 	cmd       *exec.Cmd
 	startedAt time.Time
@@ -493,6 +494,7 @@ func (e *environment) handleNext(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Unlock()
 	if first {
+		e.srv.sched.initDone(e) // the next environment may start
 		close(e.ready)
 	}
 

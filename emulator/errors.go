@@ -24,7 +24,13 @@ type APIError struct {
 	Message string
 	// Reason is set for throttles (TooManyRequestsException).
 	Reason string
+
+	cause error // what it wraps, if anything
 }
+
+// Unwrap returns the error this one stands for, if any: the context's
+// error when the caller gave up (errors.Is(err, context.Canceled) holds).
+func (e *APIError) Unwrap() error { return e.cause }
 
 func (e *APIError) Error() string {
 	if e.Reason != "" {
@@ -71,6 +77,13 @@ func errInvalidContent(format string, args ...any) *APIError {
 
 func errInvalidParameter(format string, args ...any) *APIError {
 	return &APIError{Status: http.StatusBadRequest, Code: "InvalidParameterValueException", Message: fmt.Sprintf(format, args...)}
+}
+
+// errCancelled is the error of an invocation whose caller went away (its
+// context ended) while it waited for admission: it never ran.
+func errCancelled(cause error) *APIError {
+	return &APIError{Status: http.StatusInternalServerError, Code: "ServiceException",
+		Message: fmt.Sprintf("the invocation was cancelled while waiting for an execution environment to start: %v", cause), cause: cause}
 }
 
 func errService(format string, args ...any) *APIError {

@@ -247,7 +247,7 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 		traceID:       newTraceID(),
 		invokedARN:    arn, // qualified when the caller qualified it, as on AWS
 	}
-	out, err := s.runInvocation(fn, inv)
+	out, err := s.runInvocation(ctx, fn, inv)
 	if err != nil {
 		return nil, err
 	}
@@ -259,13 +259,21 @@ func (s *Server) Invoke(ctx context.Context, in *InvokeInput) (*InvokeOutput, er
 
 // runInvocation runs one invocation of fn synchronously: in a warm
 // environment, or a new one, trying another when the chosen one dies
-// before the event reaches it.
-func (s *Server) runInvocation(fn *function, inv *invocation) (*InvokeOutput, error) {
+// before the event reaches it. ctx bounds only the wait for admission
+// (WithMaxInitializing): once it has an environment the invocation runs
+// to its end, as on AWS, whether or not its caller is still there.
+func (s *Server) runInvocation(ctx context.Context, fn *function, inv *invocation) (*InvokeOutput, error) {
 	if err := s.refresh(fn); err != nil {
 		s.opts.logger.Warn("reload", "function", fn.name, "error", err)
 	}
 	for attempt := 0; ; attempt++ {
-		env, cold, err := s.sched.acquire(fn)
+		env, cold, waited, err := s.sched.acquire(ctx, fn)
+		if waited > 0 {
+			// Latency the caller sees and AWS would not add: the machine
+			// was busy starting other environments.
+			s.opts.logger.Debug("waited for admission", "function", fn.name, "request_id", inv.id,
+				"waited", waited, "cold", cold, "error", err)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -57,6 +57,7 @@ type function struct {
 	deleted    bool // removed from the registry
 	idle       []*environment
 	live, busy int
+	waiting    int // requests waiting for admission
 	// The scaling-rate bucket (WithScalingLimit): new environments allowed.
 	scaleTokens float64
 	scaleAt     time.Time

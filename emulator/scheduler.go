@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"time"
@@ -22,13 +23,29 @@ func DefaultAccountConcurrency() int {
 
 // scheduler hands out execution environments: warm ones first (most
 // recently used), new ones within the concurrency limits, 429s beyond them.
-// It never queues: a request that cannot run now is throttled at once.
+// It never queues for concurrency: a request beyond the limits is
+// throttled at once, as on AWS.
+//
+// It may queue for the machine, though (WithMaxInitializing): at most
+// maxInit environments initialise at once, across all functions. A
+// request that passed every throttle check but would start an environment
+// beyond that cap waits (admission) until an environment of its function
+// becomes idle (it is handed over: a warm start) or an init slot frees
+// (a cold start), whichever comes first. On AWS inits run on their own
+// hardware; here they share a few cores, and without the cap a load step
+// starts so many at once that each takes seconds (see docs/decisions.md).
+//
+// A waiting request is counted nowhere (busy, unreservedBusy, live, the
+// scaling tokens): it runs nowhere yet, and counting it would throttle
+// others because the machine is slow, not because of a limit AWS applies.
+// So every throttle check is made again when it wakes.
 //
 // All environment state changes happen here, under mu.
 type scheduler struct {
-	srv   *Server
-	mu    sync.Mutex
-	limit int // account concurrency
+	srv     *Server
+	mu      sync.Mutex
+	limit   int // account concurrency
+	maxInit int // environments initialising at once; 0: no cap
 
 	reservedSum    int // sum of the functions' reserved concurrency
 	unreservedBusy int // environments of unreserved functions in use
@@ -36,6 +53,24 @@ type scheduler struct {
 	closing        bool
 	functions      []*function               // every registered function
 	all            map[*environment]struct{} // started and not yet torn down
+
+	// Admission (maxInit > 0).
+	initializing int       // init slots held: by initialising environments and by waiters handed one
+	waiters      []*waiter // first come, first served
+	peakInit     int       // the most init slots held at once
+	waited       uint64    // requests that have waited for admission
+	waitedFor    time.Duration
+}
+
+// waiter is a request waiting for admission. Its wake channel is closed,
+// under the scheduler's lock, when it is handed an environment or an init
+// slot, or must look again (its function was deleted, the server closes).
+type waiter struct {
+	fn    *function
+	wake  chan struct{}
+	woken bool
+	env   *environment // a warm environment handed over, counted as busy
+	slot  bool         // an init slot handed over
 }
 
 // register adds a function to the scheduler's view.
@@ -50,69 +85,193 @@ func (sc *scheduler) register(fn *function) {
 
 // acquire returns an environment to run one invocation of fn: a warm one
 // when there is one, else a new one (cold, not yet started), else a
-// throttle error.
-func (sc *scheduler) acquire(fn *function) (env *environment, cold bool, err error) {
+// throttle error. With an init cap it may first wait for admission, for
+// as long as ctx allows; waited is how long.
+func (sc *scheduler) acquire(ctx context.Context, fn *function) (env *environment, cold bool, waited time.Duration, err error) {
 	sc.mu.Lock()
-	if sc.closing {
-		sc.mu.Unlock()
-		return nil, false, errService("%v", errShuttingDown)
+	defer sc.mu.Unlock()
+	slot := false // holds an init slot
+	var start time.Time
+	fail := func(err error) (*environment, bool, time.Duration, error) {
+		if slot {
+			sc.freeSlotLocked()
+		}
+		return nil, false, sinceOrZero(start), err
 	}
-	if fn.deleted {
-		sc.mu.Unlock()
-		return nil, false, errNotFound(fn.arn)
-	}
-	reserved := fn.reserved
-	if n := len(fn.idle); n > 0 {
-		env = fn.idle[n-1]
-		fn.idle = fn.idle[:n-1]
-		env.state = stateBusy
+	for {
+		if sc.closing {
+			return fail(errService("%v", errShuttingDown))
+		}
+		if fn.deleted {
+			return fail(errNotFound(fn.arn))
+		}
+		reserved := fn.reserved
+		if n := len(fn.idle); n > 0 {
+			env = fn.idle[n-1]
+			fn.idle = fn.idle[:n-1]
+			env.state = stateBusy
+			sc.countBusyLocked(env, reserved < 0)
+			if slot {
+				sc.freeSlotLocked()
+			}
+			return env, false, sinceOrZero(start), nil
+		}
+		switch {
+		case reserved >= 0 && fn.busy >= reserved:
+			return fail(errThrottled(ReasonReservedFunctionConcurrentInvocationLimit))
+		case reserved < 0 && sc.unreservedBusy >= sc.limit-sc.reservedSum:
+			return fail(errThrottled(ReasonConcurrentInvocationLimitExceeded))
+		}
+		// AWS's scaling rate: so many new environments per function per 10 s.
+		n := sc.srv.opts.scalingLimit
+		if n > 0 {
+			now := time.Now()
+			if fn.scaleAt.IsZero() {
+				fn.scaleTokens, fn.scaleAt = float64(n), now
+			}
+			fn.scaleTokens = min(float64(n), fn.scaleTokens+now.Sub(fn.scaleAt).Seconds()*float64(n)/10)
+			fn.scaleAt = now
+			if fn.scaleTokens < 1 {
+				return fail(errThrottled(ReasonFunctionInvocationRateLimitExceeded))
+			}
+		}
+		// Every environment is a process: at the account limit, room is
+		// made by stopping the least recently used idle environment of
+		// any function.
+		if sc.live >= sc.limit && sc.lruIdleLocked() == nil {
+			return fail(errThrottled(ReasonConcurrentInvocationLimitExceeded))
+		}
+		if sc.maxInit > 0 && !slot {
+			if sc.initializing < sc.maxInit {
+				sc.initializing++
+				sc.peakInit = max(sc.peakInit, sc.initializing)
+				slot = true
+			} else {
+				// Wait for admission, then look again: the state has changed.
+				if start.IsZero() {
+					start = time.Now()
+				}
+				var warm *environment
+				warm, slot, err = sc.admitLocked(ctx, fn)
+				if err != nil {
+					return fail(err)
+				}
+				if warm != nil {
+					return warm, false, sinceOrZero(start), nil
+				}
+				continue
+			}
+		}
+		if n > 0 {
+			fn.scaleTokens--
+		}
+		var evicted *environment
+		if sc.live >= sc.limit {
+			evicted = sc.lruIdleLocked()
+			sc.retireLocked(evicted)
+		}
+		env = newEnvironment(sc.srv, fn)
+		env.state = stateInitializing
+		env.initSlot = slot
+		fn.live++
+		sc.live++
 		sc.countBusyLocked(env, reserved < 0)
-		sc.mu.Unlock()
-		return env, false, nil
-	}
-	switch {
-	case reserved >= 0 && fn.busy >= reserved:
-		sc.mu.Unlock()
-		return nil, false, errThrottled(ReasonReservedFunctionConcurrentInvocationLimit)
-	case reserved < 0 && sc.unreservedBusy >= sc.limit-sc.reservedSum:
-		sc.mu.Unlock()
-		return nil, false, errThrottled(ReasonConcurrentInvocationLimitExceeded)
-	}
-	// AWS's scaling rate: so many new environments per function per 10 s.
-	if n := sc.srv.opts.scalingLimit; n > 0 {
-		now := time.Now()
-		if fn.scaleAt.IsZero() {
-			fn.scaleTokens, fn.scaleAt = float64(n), now
-		}
-		fn.scaleTokens = min(float64(n), fn.scaleTokens+now.Sub(fn.scaleAt).Seconds()*float64(n)/10)
-		fn.scaleAt = now
-		if fn.scaleTokens < 1 {
+		if evicted != nil {
+			// Not under the lock: kill waits for the environment's own.
 			sc.mu.Unlock()
-			return nil, false, errThrottled(ReasonFunctionInvocationRateLimitExceeded)
+			evicted.kill()
+			sc.mu.Lock()
 		}
-		fn.scaleTokens--
+		return env, true, sinceOrZero(start), nil
 	}
-	// Every environment is a process: at the account limit, make room by
-	// stopping the least recently used idle environment of any function.
-	var evicted *environment
-	if sc.live >= sc.limit {
-		evicted = sc.lruIdleLocked()
-		if evicted == nil {
-			sc.mu.Unlock()
-			return nil, false, errThrottled(ReasonConcurrentInvocationLimitExceeded)
-		}
-		sc.retireLocked(evicted)
+}
+
+func sinceOrZero(t time.Time) time.Duration {
+	if t.IsZero() {
+		return 0
 	}
-	env = newEnvironment(sc.srv, fn)
-	env.state = stateInitializing
-	fn.live++
-	sc.live++
-	sc.countBusyLocked(env, reserved < 0)
+	return time.Since(t)
+}
+
+// admitLocked queues the request until it is handed an idle environment
+// of fn (returned, already counted as busy), or an init slot (slot), or
+// is woken to look again (neither), or ctx ends (an error). A waiting
+// request is not counted in any concurrency: it runs nowhere yet, and
+// counting it would throttle others for the machine's slowness, not for
+// a limit AWS would apply. It is called, and returns, with mu held.
+func (sc *scheduler) admitLocked(ctx context.Context, fn *function) (env *environment, slot bool, err error) {
+	start := time.Now()
+	w := &waiter{fn: fn, wake: make(chan struct{})}
+	sc.waiters = append(sc.waiters, w)
+	fn.waiting++
 	sc.mu.Unlock()
-	if evicted != nil {
-		evicted.kill()
+	select {
+	case <-w.wake:
+	case <-ctx.Done():
 	}
-	return env, true, nil
+	sc.mu.Lock()
+	fn.waiting--
+	sc.waited++
+	sc.waitedFor += time.Since(start)
+	if !w.woken {
+		// Still queued: the caller is gone (or gave up).
+		sc.removeWaiterLocked(w)
+		return nil, false, errCancelled(ctx.Err())
+	}
+	return w.env, w.slot, nil
+}
+
+// freeSlotLocked gives an init slot back: to the first waiter, if any.
+func (sc *scheduler) freeSlotLocked() {
+	if len(sc.waiters) > 0 {
+		w := sc.waiters[0]
+		sc.waiters = slices.Delete(sc.waiters, 0, 1)
+		w.slot = true
+		sc.wakeLocked(w)
+		return
+	}
+	sc.initializing--
+}
+
+// initDone frees env's init slot once its init is over: at its first
+// GET /next, or when it dies or is stopped before (see retireLocked).
+func (sc *scheduler) initDone(env *environment) {
+	sc.mu.Lock()
+	sc.initDoneLocked(env)
+	sc.mu.Unlock()
+}
+
+func (sc *scheduler) initDoneLocked(env *environment) {
+	if env.initSlot {
+		env.initSlot = false
+		sc.freeSlotLocked()
+	}
+}
+
+func (sc *scheduler) wakeLocked(w *waiter) {
+	w.woken = true
+	close(w.wake)
+}
+
+func (sc *scheduler) removeWaiterLocked(w *waiter) {
+	if i := slices.Index(sc.waiters, w); i >= 0 {
+		sc.waiters = slices.Delete(sc.waiters, i, i+1)
+	}
+}
+
+// wakeAllLocked wakes the waiters (of fn, or all when fn is nil) to look
+// again at a changed state.
+func (sc *scheduler) wakeAllLocked(fn *function) {
+	kept := sc.waiters[:0]
+	for _, w := range sc.waiters {
+		if fn == nil || w.fn == fn {
+			sc.wakeLocked(w)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	clear(sc.waiters[len(kept):])
+	sc.waiters = kept
 }
 
 func (sc *scheduler) countBusyLocked(env *environment, unreserved bool) {
@@ -134,6 +293,18 @@ func (sc *scheduler) release(env *environment, reusable bool) {
 		env.unreserved = false
 	}
 	if reusable && env.state != stateDead && !sc.closing && fn.generation == env.generation {
+		if w := sc.firstWaiterLocked(fn); w != nil {
+			// A request of fn waits for admission: it gets this
+			// environment, warm.
+			sc.removeWaiterLocked(w)
+			env.state = stateBusy
+			env.lastUsed = time.Now()
+			sc.countBusyLocked(env, fn.reserved < 0)
+			w.env = env
+			sc.wakeLocked(w)
+			sc.mu.Unlock()
+			return
+		}
 		env.state = stateIdle
 		env.lastUsed = time.Now()
 		fn.idle = append(fn.idle, env)
@@ -143,6 +314,18 @@ func (sc *scheduler) release(env *environment, reusable bool) {
 	sc.retireLocked(env)
 	sc.mu.Unlock()
 	env.kill()
+}
+
+func (sc *scheduler) firstWaiterLocked(fn *function) *waiter {
+	if fn.waiting == 0 {
+		return nil
+	}
+	for _, w := range sc.waiters {
+		if w.fn == fn {
+			return w
+		}
+	}
+	return nil
 }
 
 // newGenerationLocked starts a new generation of fn's environments after a
@@ -172,6 +355,7 @@ func (sc *scheduler) unregister(fn *function) []*environment {
 	if i := slices.Index(sc.functions, fn); i >= 0 {
 		sc.functions = slices.Delete(sc.functions, i, i+1)
 	}
+	sc.wakeAllLocked(fn)
 	return sc.newGenerationLocked(fn)
 }
 
@@ -222,6 +406,7 @@ func (sc *scheduler) retireLocked(env *environment) {
 	env.state = stateDead
 	env.fn.live--
 	sc.live--
+	sc.initDoneLocked(env) // died or stopped during init
 }
 
 func (sc *scheduler) lruIdleLocked() *environment {
@@ -265,6 +450,7 @@ func (sc *scheduler) shutdown() []*environment {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	sc.closing = true
+	sc.wakeAllLocked(nil)
 	envs := make([]*environment, 0, len(sc.all))
 	for env := range sc.all {
 		envs = append(envs, env)
@@ -296,9 +482,24 @@ func (sc *scheduler) reapIdle(timeout time.Duration) int {
 }
 
 // counts reports fn's live environments (idle, busy or initializing), how
-// many are in use and how many are idle.
-func (sc *scheduler) counts(fn *function) (live, busy, idle int) {
+// many are in use, how many are idle and how many requests wait for
+// admission.
+func (sc *scheduler) counts(fn *function) (live, busy, idle, waiting int) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	return fn.live, fn.busy, len(fn.idle)
+	return fn.live, fn.busy, len(fn.idle), fn.waiting
+}
+
+// admission reports on the init cap.
+func (sc *scheduler) admission() AdmissionStats {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return AdmissionStats{
+		MaxInitializing:  sc.maxInit,
+		Initializing:     sc.initializing,
+		PeakInitializing: sc.peakInit,
+		Waiting:          len(sc.waiters),
+		Waited:           sc.waited,
+		WaitTime:         sc.waitedFor,
+	}
 }

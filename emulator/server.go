@@ -90,6 +90,7 @@ type options struct {
 	asyncDrain         time.Duration
 	onFailure          string
 	scalingLimit       int
+	maxInitializing    int
 	auth               []sigv4.Credentials
 }
 
@@ -182,6 +183,18 @@ func WithOnFailure(path string) Option { return func(o *options) { o.onFailure =
 // FunctionInvocationRateLimitExceeded. 0 (the default) is no limit.
 func WithScalingLimit(n int) Option { return func(o *options) { o.scalingLimit = n } }
 
+// WithMaxInitializing lets at most n execution environments initialise at
+// once, across all functions (n <= 0, the default: no cap). A request
+// that would start one beyond the cap waits, as long as its context
+// allows, for an environment of its function to become idle (a warm
+// start) or for an init to end (then it starts its own), whichever comes
+// first. It is a departure from AWS, where inits run on their own
+// hardware: here they share the machine's cores, and under a load step
+// unbounded inits slow each other down until every request waits seconds.
+// A waiting request counts in no concurrency limit; the throttle checks
+// are made again when it is admitted.
+func WithMaxInitializing(n int) Option { return func(o *options) { o.maxInitializing = n } }
+
 // WithAuth makes every request to the Lambda API, the Logs API and the
 // HTTP front carry a valid AWS Signature Version 4 made with one of creds;
 // others get 403. Required when the server listens beyond loopback.
@@ -237,7 +250,7 @@ func New(opts ...Option) (*Server, error) {
 		timers:    map[*time.Timer]struct{}{},
 		verifier:  verifier,
 	}
-	s.sched = scheduler{srv: s, limit: o.accountConcurrency, all: map[*environment]struct{}{}}
+	s.sched = scheduler{srv: s, limit: o.accountConcurrency, maxInit: max(o.maxInitializing, 0), all: map[*environment]struct{}{}}
 	for _, f := range o.functions {
 		if _, err := s.register(f, originConfig); err != nil {
 			return nil, err
@@ -348,6 +361,9 @@ type EnvironmentStats struct {
 	Busy int
 	// Idle counts warm environments waiting for work.
 	Idle int
+	// Waiting counts requests waiting for admission (WithMaxInitializing):
+	// for an environment to become idle or to start one.
+	Waiting int
 }
 
 // Environments reports a function's execution environments.
@@ -356,9 +372,29 @@ func (s *Server) Environments(name string) (EnvironmentStats, error) {
 	if fn == nil {
 		return EnvironmentStats{}, fmt.Errorf("%w: %s", errUnknownFunction, name)
 	}
-	live, busy, idle := s.sched.counts(fn)
-	return EnvironmentStats{Live: live, Busy: busy, Idle: idle}, nil
+	live, busy, idle, waiting := s.sched.counts(fn)
+	return EnvironmentStats{Live: live, Busy: busy, Idle: idle, Waiting: waiting}, nil
 }
+
+// AdmissionStats describes the admission of new execution environments
+// under WithMaxInitializing.
+type AdmissionStats struct {
+	// MaxInitializing is the cap (0: none).
+	MaxInitializing int
+	// Initializing counts the init slots in use now.
+	Initializing int
+	// PeakInitializing is the most init slots ever in use at once.
+	PeakInitializing int
+	// Waiting counts the requests waiting for admission now.
+	Waiting int
+	// Waited counts the requests that have waited, and WaitTime is their
+	// total wait: latency their callers saw that AWS would not add.
+	Waited   uint64
+	WaitTime time.Duration
+}
+
+// Admission reports on the cap on environments initialising at once.
+func (s *Server) Admission() AdmissionStats { return s.sched.admission() }
 
 // OwnedProcesses lists the live processes this server started (with their
 // descendants). After Close it is empty.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -50,8 +51,10 @@ type ServeOptions struct {
 	RequireAuth  bool
 	Credentials  []string
 	ScalingLimit int
-	Output       string
-	Verbose      bool
+	// MaxInitializing caps the environments initialising at once (<= 0: no cap).
+	MaxInitializing int
+	Output          string
+	Verbose         bool
 
 	// DemoExecutable runs the builtin demos; empty means this executable.
 	DemoExecutable string
@@ -117,6 +120,7 @@ Stop it with Ctrl-C: every function process is stopped and reaped.`,
 	f.BoolVar(&opts.RequireAuth, "require-auth", false, "accept only requests signed (SigV4) with --credentials; always on beyond loopback")
 	f.StringArrayVar(&opts.Credentials, "credentials", nil, "`ACCESS_KEY_ID:SECRET` accepted with --require-auth (repeatable; default: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	f.IntVar(&opts.ScalingLimit, "scaling-limit", 0, "at most N new environments per function per 10 s, as AWS (1,000 there); 0 for no limit")
+	f.IntVar(&opts.MaxInitializing, "max-initializing", DefaultMaxInitializing(), "at most N environments initialising at once, across functions; others wait for a warm one or a free slot (not AWS: the machine's cores are shared); 0 for no cap")
 	f.IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("account-wide concurrency limit (default: machine memory / 128 MB, at most %d; here %d)", emulator.MaxAccountConcurrency, emulator.DefaultAccountConcurrency()))
 	f.DurationVar(&opts.IdleTimeout, "idle-timeout", emulator.DefaultIdleTimeout, "stop execution environments idle for this long")
 	f.IntVar(&opts.LogLimitMB, "log-limit", logstore.DefaultLimit>>20, "MB of function logs kept in memory; the oldest are dropped beyond it")
@@ -218,6 +222,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		emulator.WithGoBuild("go", os.Environ()),
 		emulator.WithAuth(creds...),
 		emulator.WithScalingLimit(opts.ScalingLimit),
+		emulator.WithMaxInitializing(opts.MaxInitializing),
 	)
 	if err != nil {
 		return err
@@ -263,7 +268,8 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	if opts.Output == "json" {
 		line, _ := json.Marshal(map[string]any{
 			"endpoint": endpoint, "http_endpoint": frontURL, "region": opts.Region, "functions": names,
-			"account_concurrency": srv.AccountConcurrency(), "pid": os.Getpid(), "limits": srv.Limits(),
+			"account_concurrency": srv.AccountConcurrency(), "max_initializing": max(opts.MaxInitializing, 0),
+			"pid": os.Getpid(), "limits": srv.Limits(),
 			"state_dir": opts.StateDir, "on_failure": onFailure,
 		})
 		fmt.Fprintln(opts.IO.Out, string(line))
@@ -271,7 +277,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		printServeBanner(opts.IO, banner{
 			endpoint: endpoint, front: frontURL, region: opts.Region, concurrency: srv.AccountConcurrency(),
 			names: names, source: source, limits: srv.Limits(), runtimes: srv.RuntimeNotes(),
-			stateDir: opts.StateDir, onFailure: onFailure,
+			maxInit: opts.MaxInitializing, stateDir: opts.StateDir, onFailure: onFailure,
 		})
 	}
 
@@ -324,6 +330,15 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	}
 	return nil
 }
+
+// DefaultMaxInitializing is the default of --max-initializing: one
+// environment initialising per core. An init (exec, the runtime's start,
+// the handler's init) is mostly CPU, so more at once only share the cores
+// and each takes longer while requests wait. Measured on 2 cores, 400
+// requests/s from one warm environment (docs/decisions.md): a cap of 2
+// beat 4 and 8 (hello p99 16-157 ms against 250-350 ms and 410 ms) and
+// was as good as 4 for a 50 ms handler that needs some 50 environments.
+func DefaultMaxInitializing() int { return runtime.NumCPU() }
 
 // frontAddr works out the HTTP front's address: "" for none, "derive"
 // for the API's port + 1 (decided once the API listens).
@@ -407,7 +422,7 @@ func deriveFrontAddr(api net.Addr) string {
 
 type banner struct {
 	endpoint, front, region string
-	concurrency             int
+	concurrency, maxInit    int
 	names                   []string
 	source, limits          string
 	runtimes                []string
@@ -420,7 +435,11 @@ func printServeBanner(io *IOStreams, b banner) {
 	if b.front != "" {
 		fmt.Fprintf(w, "HTTP front (like Function URLs): %s/<function>/<path>\n", b.front)
 	}
-	fmt.Fprintf(w, "region %s, account concurrency %d\n", b.region, b.concurrency)
+	fmt.Fprintf(w, "region %s, account concurrency %d", b.region, b.concurrency)
+	if b.maxInit > 0 {
+		fmt.Fprintf(w, ", at most %d environments initialising at once (--max-initializing)", b.maxInit)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "limits: %s\n", b.limits)
 	for _, r := range b.runtimes {
 		fmt.Fprintf(w, "runtime %s\n", r)
