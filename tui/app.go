@@ -190,9 +190,32 @@ func (m *Model) connect() tea.Cmd {
 	}
 }
 
+// fromRoot marks a SelectMsg the root sends (after a SwitchMsg).
+const fromRoot ScreenID = -1
+
 // Update handles global keys and the frame's messages, and forwards the
-// rest: keys to the active screen, other messages to every screen.
+// rest: keys to the active screen, other messages to every screen. Then
+// it takes the active screen's selection (Selector), synchronously, so
+// that no late message can select another function.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	return m, tea.Batch(cmd, m.syncSelection())
+}
+
+func (m *Model) syncSelection() tea.Cmd {
+	sel, ok := m.screens[m.active].(Selector)
+	if !ok {
+		return nil
+	}
+	f := sel.SelectedFunction()
+	if f == "" || f == m.function {
+		return nil
+	}
+	m.function = f
+	return m.broadcast(SelectMsg{Function: f, From: m.active})
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -216,13 +239,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStatus(msg.Text, msg.Err)
 		return m, nil
 	case SelectMsg:
+		if msg.From != m.active || msg.Function == m.function {
+			return m, nil
+		}
 		m.function = msg.Function
 		return m, m.broadcast(msg)
 	case SwitchMsg:
 		var cmds []tea.Cmd
 		if msg.Function != "" && msg.Function != m.function {
 			m.function = msg.Function
-			cmds = append(cmds, m.broadcast(SelectMsg{Function: msg.Function}))
+			cmds = append(cmds, m.broadcast(SelectMsg{Function: msg.Function, From: fromRoot}))
 		}
 		cmds = append(cmds, m.switchTo(msg.To, true))
 		return m, tea.Batch(cmds...)

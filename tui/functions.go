@@ -236,6 +236,17 @@ func (s *functionsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		count, done := len(s.all), msg.done
 		cmds = append(cmds, func() tea.Msg { return FunctionsListedMsg{Count: count, First: first, Done: done} }, s.selectionChanged())
 		return s, tea.Batch(cmds...)
+	case SelectMsg:
+		if msg.From != FunctionsScreen && msg.Function != s.selected {
+			// Selected elsewhere: follow, so the table agrees.
+			for i, f := range s.shown {
+				if f.Name == msg.Function {
+					s.table.SetCursor(i)
+				}
+			}
+			return s, s.selectionChanged()
+		}
+		return s, nil
 	case functionDetailMsg:
 		if msg.err != nil {
 			s.detailErr[msg.name] = msg.err
@@ -318,8 +329,8 @@ func (s *functionsScreen) Back() (bool, tea.Cmd) {
 	return true, s.selectionChanged()
 }
 
-// selectionChanged tells the root about a new selection and fetches its
-// details once.
+// selectionChanged notes a new selection (the root reads it through
+// SelectedFunction) and fetches its details once.
 func (s *functionsScreen) selectionChanged() tea.Cmd {
 	name := ""
 	if i := s.table.Cursor(); i >= 0 && i < len(s.shown) {
@@ -332,7 +343,7 @@ func (s *functionsScreen) selectionChanged() tea.Cmd {
 	if name == "" {
 		return nil
 	}
-	cmds := []tea.Cmd{func() tea.Msg { return SelectMsg{Function: name} }}
+	var cmds []tea.Cmd
 	if _, ok := s.details[name]; !ok && s.c.Client != nil {
 		client, ctx := s.c.Client, s.c.Ctx
 		cmds = append(cmds, func() tea.Msg {
@@ -529,6 +540,9 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// SelectedFunction is the function under the cursor (Selector).
+func (s *functionsScreen) SelectedFunction() string { return s.selected }
 
 // Close stops a listing in progress.
 func (s *functionsScreen) Close() {

@@ -130,7 +130,7 @@ func (d pickDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
 func (d pickDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
 	it := item.(pickItem)
 	cursor := "  "
-	line := fmt.Sprintf("%-12s %-26s ", it.group, it.name)
+	line := fmt.Sprintf("%-14s %-28s ", it.group, it.name)
 	if index == m.Index() {
 		cursor = "▸ "
 		line = d.st.Selected.Render(line)
@@ -214,7 +214,7 @@ func (s *invokeScreen) ShortHelp() []key.Binding {
 	case modeJSON:
 		return []key.Binding{k.Send, k.Editor, k.Save, k.CycleType, k.Back}
 	case modeResult:
-		return []key.Binding{k.Send, k.EditJSON, k.Older, k.Newer, k.History, k.Back}
+		return []key.Binding{k.Send, k.EditJSON, k.Older, k.Newer, k.History, k.Bottom, k.Back}
 	case modeHistory:
 		return []key.Binding{choose, k.Back}
 	case modeSaveName:
@@ -229,7 +229,7 @@ func (s *invokeScreen) FullHelp() [][]key.Binding {
 		{k.Enter, k.Filter, k.Up, k.Down},
 		{k.Send, k.CycleType, k.NextField, k.PrevField},
 		{k.EditJSON, k.Editor, k.Save},
-		{k.History, k.Older, k.Newer, k.Back},
+		{k.History, k.Older, k.Newer, k.Top, k.Bottom, k.Back},
 	}
 }
 
@@ -423,6 +423,12 @@ func (s *invokeScreen) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		case key.Matches(msg, k.History):
 			return s.openHistory()
+		case key.Matches(msg, k.Top):
+			s.result.GotoTop()
+			return nil
+		case key.Matches(msg, k.Bottom):
+			s.result.GotoBottom()
+			return nil
 		}
 		var cmd tea.Cmd
 		s.result, cmd = s.result.Update(msg)
@@ -466,7 +472,14 @@ func (s *invokeScreen) Back() (bool, tea.Cmd) {
 			return true, nil
 		}
 		return false, nil
-	case modeResult, modeHistory:
+	case modeHistory:
+		if s.current() != nil {
+			s.mode = modeResult
+			return true, nil
+		}
+		s.mode = s.back
+		return true, nil
+	case modeResult:
 		s.mode = s.back
 		if s.mode == modeResult || s.mode == modeHistory {
 			s.mode = modePick

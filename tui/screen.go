@@ -59,6 +59,12 @@ type (
 	QuitGuard interface {
 		QuitPrompt() string
 	}
+	// Selector is a screen where the user selects a function (the
+	// functions screen): after each message the root takes its selection
+	// and tells every screen with a SelectMsg.
+	Selector interface {
+		SelectedFunction() string
+	}
 	// Closer releases what the screen owns (goroutines, runs); the root
 	// calls it when it drops the screen and when the TUI quits. Close must
 	// not block for long: cancel, do not wait for remote work.
@@ -102,9 +108,15 @@ type (
 		To       ScreenID
 		Function string
 	}
-	// SelectMsg tells the root (and every screen) which function is
-	// selected.
-	SelectMsg struct{ Function string }
+	// SelectMsg tells every screen which function is selected; From is
+	// the screen where it was selected (-1: by the root, after a
+	// SwitchMsg). A screen may send one too: the root honours it only
+	// while that screen is active, so that a late selection cannot
+	// change the function under the user's feet.
+	SelectMsg struct {
+		Function string
+		From     ScreenID
+	}
 	// StatusMsg puts a line in the status bar; Err makes it an error.
 	StatusMsg struct {
 		Text string
