@@ -325,3 +325,51 @@ func TestFormGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasure is the acceptance figure: a 20 s run at 20/s on sleep
+// through the screen, to compare with `lambench load sleep --rate 20
+// --duration 20s -o json` (LAMBENCH_MEASURE=1 runs it).
+func TestMeasure(t *testing.T) {
+	if os.Getenv("LAMBENCH_MEASURE") == "" {
+		t.Skip("set LAMBENCH_MEASURE=1 to measure a 20 s run")
+	}
+	c := startClient(t)
+	p := newPump(t, New(common(t.Context(), c), "sleep", Options{}))
+	s := p.screen()
+	p.send(k(tea.KeyEnter))
+	p.until("the end of the run", 60*time.Second, func() bool { return s.state == stateDone })
+	total := s.outcome.Run.Total()
+	t.Logf("requests %d (plan %d), warm p50 %v, p50 %v, cold %d", total.Requests, s.set.plan.ExpectedRequests(),
+		total.WarmLatency.Percentile(50), total.Latency.Percentile(50), total.ColdStarts)
+}
+
+// awsClient pretends to be the aws target: only what preparing a run
+// reads.
+type awsClient struct{ invoke.Client }
+
+func (awsClient) Target() invoke.Target { return invoke.Target{Kind: invoke.AWS, Region: "eu-west-1"} }
+func (awsClient) Function(_ context.Context, name string) (*invoke.Function, error) {
+	return &invoke.Function{Name: name, MemoryMB: 10240, Timeout: 15 * time.Minute, Architecture: "x86_64"}, nil
+}
+
+// On the aws target the form shows the worst case, and a run above
+// MaxCost waits for an explicit yes.
+func TestAWSCostConfirm(t *testing.T) {
+	p := newPump(t, New(common(t.Context(), awsClient{}), "big", Options{}))
+	s := p.screen()
+	p.until("the function's configuration", 5*time.Second, func() bool { return s.fn != nil })
+	p.fill(fLoad, "100")
+	p.fill(fDuration, "1m")
+	if v := s.View(); !strings.Contains(v, "about 6,000 requests") || !strings.Contains(v, "on AWS: at most $") || !strings.Contains(v, "(asks first)") {
+		t.Errorf("form view:\n%s", v)
+	}
+	p.send(k(tea.KeyEnter))
+	p.until("the question", 5*time.Second, func() bool { return s.state == stateConfirm })
+	if !s.Capturing() || !strings.Contains(s.View(), "Run it? (y/n)") {
+		t.Errorf("view:\n%s", s.View())
+	}
+	p.send(runeKey('n'))
+	if s.state != stateForm || s.run != nil {
+		t.Errorf("state %v after n", s.state)
+	}
+}

@@ -110,10 +110,14 @@ func (s *Screen) formView() string {
 		b.WriteString(st.Muted.Render("reading "+s.function+" and the event…") + "\n")
 	case s.state == stateConfirm:
 		p := s.pending
-		b.WriteString(st.Warn.Render(fmt.Sprintf("This run may cost up to %s (above %s) if every request ran for the full timeout. Run it? (y/n)",
-			fmtUSD(p.worst), fmtUSD(s.o.MaxCost))) + "\n")
+		q := fmt.Sprintf("This run sends about %s requests and may cost up to %s (above %s) if every one ran for the full timeout. Run it? (y/n)",
+			fmtCount(int64(p.requests)), fmtUSD(p.worst), fmtUSD(s.o.MaxCost))
+		if p.requests == 0 {
+			q = "This run sends an unknown number of requests (workers without a count): its cost has no bound. Run it? (y/n)"
+		}
+		b.WriteString(st.Warn.Width(s.width).Render(q) + "\n")
 	case s.formErr != "":
-		b.WriteString(st.Error.Render(s.formErr) + "\n")
+		b.WriteString(st.Error.Width(s.width).Render(s.formErr) + "\n")
 	case !f.editing:
 		b.WriteString(st.Muted.Render("enter start · e edit") + "\n")
 	}
@@ -355,6 +359,9 @@ func (s *Screen) doneView() string {
 	sub := st.Muted.Render("w save reports · r run again · e edit · ↑/↓ scroll")
 	if s.savedDir != "" {
 		sub = st.OK.Render("saved in "+s.savedDir) + st.Muted.Render(" · r run again · e edit · ↑/↓ scroll")
+	}
+	if n := len(s.last.notes); n > 0 && len(s.run.spec.Memory) > 0 {
+		sub = st.Muted.Render(s.last.notes[n-1]+" · ") + sub
 	}
 	if s.saving {
 		sub = s.saveDir.View()
