@@ -66,8 +66,10 @@ type (
 		SelectedFunction() string
 	}
 	// Closer releases what the screen owns (goroutines, runs); the root
-	// calls it when it drops the screen and when the TUI quits. Close must
-	// not block for long: cancel, do not wait for remote work.
+	// calls it when it drops the screen and when the TUI quits, before it
+	// closes the client. Close cancels remote work and waits only for
+	// what must finish before the client goes (a sweep's restore of the
+	// function's configuration), and then for a bounded time.
 	Closer interface {
 		Close()
 	}

@@ -128,67 +128,13 @@ report.json, report.md, report.html and results.bin (vegeta's format:
 
 // plan builds the load plan from the flags.
 func (o *LoadOptions) plan() (loadgen.Plan, error) {
-	var p loadgen.Plan
-	modes := 0
-	for _, set := range []bool{o.Rate > 0, o.Ramp != "", o.Steps != "", o.Sine != "", o.Workers > 0} {
-		if set {
-			modes++
-		}
-	}
-	switch {
-	case modes == 0 && o.ColdOnly:
-		p = loadgen.Closed(1, o.Duration, o.Requests)
-		if o.Requests == 0 && o.Duration == 0 {
-			p.Requests = 10
-		}
-	case modes == 0:
-		return p, &usageError{errors.New("say how much load: --rate N --duration D, --ramp FROM..TO --duration D, --steps \"10/s for 30s, ...\", --sine MIN..MAX/PERIOD --duration D or --workers N --duration D")}
-	case modes > 1:
-		return p, &usageError{errors.New("choose one of --rate, --ramp, --steps, --sine and --workers")}
-	case o.Rate > 0:
-		if o.Duration == 0 && o.Requests == 0 {
-			return p, &usageError{errors.New("--rate needs --duration or --requests")}
-		}
-		d := o.Duration
-		if d == 0 {
-			d = time.Duration(float64(o.Requests)/o.Rate*float64(time.Second)) + time.Second
-		}
-		p = loadgen.Constant(o.Rate, d)
-	case o.Ramp != "":
-		from, to, ok := strings.Cut(o.Ramp, "..")
-		a, err1 := strconv.ParseFloat(strings.TrimSpace(from), 64)
-		b, err2 := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(to), "/s"), 64)
-		if !ok || err1 != nil || err2 != nil {
-			return p, &usageError{fmt.Errorf("--ramp %q: write FROM..TO, e.g. 1..100 (requests per second)", o.Ramp)}
-		}
-		if o.Duration == 0 {
-			return p, &usageError{errors.New("--ramp needs --duration: how long to go from FROM to TO")}
-		}
-		p = loadgen.Ramp(a, b, o.Duration)
-	case o.Steps != "":
-		segs, err := loadgen.ParseSteps(o.Steps)
-		if err != nil {
-			return p, &usageError{fmt.Errorf("--steps: %w", err)}
-		}
-		p = loadgen.Plan{Segments: segs, Duration: o.Duration}
-	case o.Sine != "":
-		sine, err := loadgen.ParseSine(o.Sine)
-		if err != nil {
-			return p, &usageError{fmt.Errorf("--%w", err)}
-		}
-		if o.Duration == 0 && o.Requests == 0 {
-			return p, &usageError{errors.New("--sine needs --duration or --requests")}
-		}
-		p = loadgen.Plan{Sine: &sine, Duration: o.Duration}
-	case o.Workers > 0:
-		p = loadgen.Closed(o.Workers, o.Duration, o.Requests)
-	}
-	if o.Requests > 0 {
-		p.Requests = o.Requests
-	}
-	p.Warmup, p.WarmupRequests = o.Warmup, o.WarmupRequests
-	if err := p.Validate(); err != nil {
-		return p, &usageError{err}
+	p, err := loadgen.PlanSpec{
+		Rate: o.Rate, Ramp: o.Ramp, Steps: o.Steps, Sine: o.Sine, Workers: o.Workers,
+		Duration: o.Duration, Requests: o.Requests, Warmup: o.Warmup, WarmupRequests: o.WarmupRequests,
+		ColdOnly: o.ColdOnly,
+	}.Plan()
+	if err != nil {
+		return p, &usageError{fmt.Errorf("%w (see lambench load --help)", err)}
 	}
 	return p, nil
 }

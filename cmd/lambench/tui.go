@@ -6,7 +6,10 @@ import (
 	"time"
 
 	"github.com/lambench/lambench/invoke"
+	"github.com/lambench/lambench/loadgen/sweep"
+	"github.com/lambench/lambench/profiles"
 	"github.com/lambench/lambench/tui"
+	"github.com/lambench/lambench/tui/loadview"
 )
 
 // TUIOptions are the inputs of `lambench` with no arguments on a terminal.
@@ -17,8 +20,7 @@ type TUIOptions struct {
 	// Started is when the command started (the status line says how long
 	// the functions took to show).
 	Started time.Time
-	// LoadScreen makes the load screen (tui/loadview); nil shows a
-	// placeholder.
+	// LoadScreen makes the load screen; nil means tui/loadview's.
 	LoadScreen tui.LoadScreenFunc
 }
 
@@ -45,13 +47,24 @@ func runTUI(ctx context.Context, opts *TUIOptions) error {
 	if err != nil {
 		return err
 	}
+	load := opts.LoadScreen
+	if load == nil {
+		load = func(c *tui.Common, fn string) tui.Screen {
+			var j *sweep.Journal
+			if lc, ok := c.Client.(*profiles.LocalClient); !ok || lc.Server == nil {
+				j = journal() // a local Lambda started here takes its changes with it
+			}
+			cfg, _ := f.Config()
+			return loadview.New(c, fn, loadview.Options{Journal: j, Via: viaOf(p, configKey(cfg))})
+		}
+	}
 	return tui.Run(ctx, tui.Options{
 		Connect:    f.Client,
 		Connecting: connecting,
 		Templates:  reg,
 		Saved:      f.SavedEvents(),
 		Editor:     opts.Editor,
-		LoadScreen: opts.LoadScreen,
+		LoadScreen: load,
 		Started:    opts.Started,
 	}, f.IO.In, f.IO.Out)
 }

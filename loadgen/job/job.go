@@ -67,8 +67,9 @@ type Spec struct {
 // Hooks watch a run; any may be nil. They are called from the run's
 // goroutines, one call at a time per hook.
 type Hooks struct {
-	// Step is called as each step starts: step counts from 1 of steps;
-	// memoryMB is 0 outside a sweep.
+	// Step is called as each step starts: step counts from 0 of steps
+	// memory sizes; outside a sweep it is called once, with steps 0 and
+	// the function's memory size.
 	Step func(step, steps, memoryMB int)
 	// Progress reports the running step (see loadgen.RunOptions.Progress).
 	Progress func(loadgen.Progress)
@@ -150,7 +151,7 @@ func Run(ctx context.Context, s Spec, h Hooks) (*Outcome, error) {
 		Event: note,
 		Run: func(ctx context.Context, step, mem int) (*stats.Aggregator, error) {
 			if h.Step != nil {
-				h.Step(step, max(len(s.Memory), 1), mem)
+				h.Step(step, len(s.Memory), mem)
 			}
 			if s.ColdOnly {
 				return coldOnly(ctx, s, h)
