@@ -31,8 +31,9 @@
 // screen was made for, Closing the old one unless its QuitPrompt says a
 // run is going on. Without a constructor a placeholder points at
 // `lambench load FUNCTION --help`. loadview imports tui for Styles,
-// KeyMap, Common and the messages above; ntcharts is required in go.mod
-// for its charts.
+// KeyMap, Common and the messages above; its charts are block characters
+// of its own (ntcharts needs bubblezone for every chart, a dependency the
+// load screen does not need).
 //
 // # I/O
 //
@@ -42,7 +43,3 @@
 // and is issued again after each message. Run closes the client when the
 // program ends, which stops a local Lambda it started.
 package tui
-
-// ntcharts is the chart library of the load screen (tui/loadview); keep
-// the requirement until loadview imports it.
-import _ "github.com/NimbleMarkets/ntcharts/canvas"
