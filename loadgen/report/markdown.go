@@ -168,7 +168,7 @@ func writeStepMarkdown(w io.Writer, r *Run, i int) {
 		fmt.Fprintf(w, "Throttling began %s after the start (%s sent, %d in flight).\n\n",
 			p.Start.Sub(sum.Start.Truncate(time.Second)).Round(time.Second), fmtRate(p.Rate), p.MaxInFlight)
 	}
-	if rows, per := scalingCurve(s.Timeline); rows != nil {
+	if rows, per := scalingCurve(s.Timeline, sum.Start, sum.LastStart); rows != nil {
 		fmt.Fprintf(w, "Scaling curve")
 		if per > 1 {
 			fmt.Fprintf(w, " (%s)", scalingNote(per))

@@ -240,7 +240,7 @@ func writeStepText(w *bufio.Writer, r *Run, i int, st style) {
 		line("Scaling", fmt.Sprintf("throttling began %s after the start (%s sent, %d in flight)",
 			p.Start.Sub(sum.Start.Truncate(time.Second)).Round(time.Second), fmtRate(p.Rate), p.MaxInFlight))
 	}
-	writeScalingText(w, s.Timeline, st)
+	writeScalingText(w, s.Timeline, sum, st)
 }
 
 // maxScalingRows bounds the scaling curve of the reports.
@@ -252,8 +252,10 @@ var scalingHeader = []string{"time", "sent/s", "in flight", "cold", "throttled",
 // scalingCurve condenses a timeline to at most maxScalingRows rows, when
 // there is a curve to see: the rate changed (a ramp, steps, a sine), or
 // requests were throttled, or cold starts went on after the first second.
-// per is the number of seconds a row covers; no rows, no curve.
-func scalingCurve(tl []stats.Second) (rows [][]string, per int) {
+// per is the number of seconds a row covers; no rows, no curve. first and
+// last are when the first and the last request were sent: the rate of a
+// row counts only the part of its seconds the run covered.
+func scalingCurve(tl []stats.Second, first, last time.Time) (rows [][]string, per int) {
 	for len(tl) > 0 && tl[len(tl)-1].Started == 0 {
 		tl = tl[:len(tl)-1] // the answers' tail: nothing sent
 	}
@@ -274,12 +276,16 @@ func scalingCurve(tl []stats.Second) (rows [][]string, per int) {
 			cold += s.ColdStarts
 			thr += s.Throttles
 			errs += s.Errors
-			width += s.Width
+			width += covered(s, first, last)
 			inFlight = max(inFlight, s.MaxInFlight)
 			if s.Started > 0 {
 				p50s = append(p50s, s.P50)
 				p99 = max(p99, s.P99)
 			}
+		}
+		rate := "-"
+		if width > 0 {
+			rate = fmtRate(float64(sent) / width.Seconds())
 		}
 		p50, worst := "-", "-"
 		if len(p50s) > 0 {
@@ -289,10 +295,25 @@ func scalingCurve(tl []stats.Second) (rows [][]string, per int) {
 		last := g[len(g)-1]
 		rows = append(rows, []string{
 			fmt.Sprintf("%s-%s", g[0].Start.Sub(start).Round(time.Second), last.Start.Add(last.Width).Sub(start).Round(time.Second)),
-			fmtRate(float64(sent) / width.Seconds()), strconv.Itoa(inFlight), fmtInt(cold), fmtInt(thr), fmtInt(errs), p50, worst,
+			rate, strconv.Itoa(inFlight), fmtInt(cold), fmtInt(thr), fmtInt(errs), p50, worst,
 		})
 	}
 	return rows, per
+}
+
+// covered is the part of a timeline slot between first and last (a
+// run's first and last second are partial); a zero first or last leaves
+// the slot whole.
+func covered(s stats.Second, first, last time.Time) time.Duration {
+	from, to := s.Start, s.Start.Add(s.Width)
+	if !first.IsZero() && first.After(from) {
+		from = first
+	}
+	if !last.IsZero() && last.Before(to) && !last.Before(from) {
+		to = last
+	}
+	// A slot in which requests were sent covers at least a millisecond.
+	return max(to.Sub(from), time.Millisecond)
 }
 
 // scalingNote explains rows that cover several seconds.
@@ -301,8 +322,8 @@ func scalingNote(per int) string {
 }
 
 // writeScalingText writes the scaling curve, if there is one.
-func writeScalingText(w *bufio.Writer, tl []stats.Second, st style) {
-	rows, per := scalingCurve(tl)
+func writeScalingText(w *bufio.Writer, tl []stats.Second, sum stats.Summary, st style) {
+	rows, per := scalingCurve(tl, sum.Start, sum.LastStart)
 	if rows == nil {
 		return
 	}
