@@ -103,14 +103,26 @@ func parseMS(v string) time.Duration {
 	return msDuration(f)
 }
 
+// maxReportMS bounds the durations a report may carry (a year, far beyond
+// Lambda's 15-minute timeout): a value past it, negative or not a number
+// (NaN, Inf) reads as unknown, zero, rather than overflowing time.Duration
+// into a negative figure that would poison the statistics.
+const maxReportMS = 365 * 24 * 3600 * 1000
+
 func msDuration(f float64) time.Duration {
+	if !(f >= 0 && f <= maxReportMS) { // false for NaN too
+		return 0
+	}
 	return time.Duration(math.Round(f * float64(time.Millisecond)))
 }
 
 func parseMB(v string) int {
 	n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " MB"))
-	return n
+	return nonNegative(n)
 }
+
+// nonNegative reads a negative memory figure as unknown (zero).
+func nonNegative(n int) int { return max(n, 0) }
 
 // parseJSONReport reads {"type":"platform.report","record":{"requestId":..,
 // "metrics":{"durationMs":..,"billedDurationMs":..,"memorySizeMB":..,
@@ -141,8 +153,8 @@ func parseJSONReport(line string) (*Report, bool) {
 		RequestID:             v.Record.RequestID,
 		Duration:              msDuration(m.DurationMs),
 		BilledDuration:        msDuration(m.BilledDurationMs),
-		MemorySizeMB:          m.MemorySizeMB,
-		MaxMemoryUsedMB:       m.MaxMemoryUsedMB,
+		MemorySizeMB:          nonNegative(m.MemorySizeMB),
+		MaxMemoryUsedMB:       nonNegative(m.MaxMemoryUsedMB),
 		RestoreDuration:       msDuration(m.RestoreDurationMs),
 		BilledRestoreDuration: msDuration(m.BilledRestoreDurationMs),
 		ErrorType:             v.Record.ErrorType,
