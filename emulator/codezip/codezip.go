@@ -70,6 +70,7 @@ func Extract(data []byte, dir string, maxBytes int64) (Stats, error) {
 
 func extract(zr *zip.Reader, dir string, maxBytes int64) (Stats, error) {
 	var st Stats
+	var links []string
 	for _, f := range zr.File {
 		name, err := cleanName(f.Name)
 		if err != nil {
@@ -82,7 +83,7 @@ func extract(zr *zip.Reader, dir string, maxBytes int64) (Stats, error) {
 		mode := f.Mode()
 		switch {
 		case mode.IsDir():
-			if err := os.MkdirAll(target, 0o755); err != nil {
+			if err := mkdirInside(dir, name); err != nil {
 				return st, err
 			}
 			continue
@@ -90,14 +91,12 @@ func extract(zr *zip.Reader, dir string, maxBytes int64) (Stats, error) {
 			if err := writeLink(f, dir, name, target); err != nil {
 				return st, err
 			}
+			links = append(links, name)
 			continue
 		case !mode.IsRegular():
 			return st, fmt.Errorf("%w: %s is a %v, not a file or directory", ErrUnsafePath, f.Name, mode.Type())
 		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return st, err
-		}
-		if err := noLinkOnPath(dir, filepath.Dir(target)); err != nil {
+		if err := mkdirInside(dir, path.Dir(name)); err != nil {
 			return st, err
 		}
 		n, err := writeFile(f, target, mode.Perm()|0o400, maxBytes-st.Bytes, maxBytes)
@@ -106,6 +105,15 @@ func extract(zr *zip.Reader, dir string, maxBytes int64) (Stats, error) {
 			return st, err
 		}
 		st.Files++
+	}
+	// A link's target was checked as written, but the links around it
+	// decide where it leads ("a" -> "." makes "b" -> "a/.." the parent of
+	// the package): follow each one as the kernel would, now that all are
+	// in place.
+	for _, name := range links {
+		if !resolvesInside(dir, name) {
+			return st, fmt.Errorf("%w: link %s leads outside the package through other links", ErrUnsafePath, name)
+		}
 	}
 	return st, nil
 }
@@ -148,34 +156,78 @@ func writeLink(f *zip.File, dir, name, target string) error {
 	if resolved == ".." || strings.HasPrefix(resolved, "../") {
 		return fmt.Errorf("%w: link %s points outside the package (%s)", ErrUnsafePath, f.Name, link)
 	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+	if err := mkdirInside(dir, path.Dir(name)); err != nil {
 		return err
 	}
 	return os.Symlink(link, target)
 }
 
-// noLinkOnPath refuses to write through a directory that is a symbolic
-// link (a link entry followed by a file "inside" it).
-func noLinkOnPath(root, dir string) error {
-	rel, err := filepath.Rel(root, dir)
-	if err != nil {
-		return err
+// mkdirInside creates the directory rel (slash-separated, clean, relative)
+// under root one component at a time, refusing to go through a symbolic
+// link: MkdirAll would follow a link entry ("d" -> ".." or a chain of
+// links that each look harmless) and create directories outside root.
+func mkdirInside(root, rel string) error {
+	if rel == "." || rel == "" {
+		return nil
 	}
 	cur := root
-	for _, part := range strings.Split(rel, string(filepath.Separator)) {
-		if part == "." {
-			continue
-		}
+	for _, part := range strings.Split(rel, "/") {
 		cur = filepath.Join(cur, part)
 		fi, err := os.Lstat(cur)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err := os.Mkdir(cur, 0o755); err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
 			return fmt.Errorf("%w: %s is a link; nothing may be written through it", ErrUnsafePath, rel)
 		}
+		if !fi.IsDir() {
+			return fmt.Errorf("%w: %s is a file, not a directory", ErrUnsafePath, rel)
+		}
 	}
 	return nil
+}
+
+// resolvesInside follows the path rel under root component by component,
+// reading links as the kernel would (missing components count as plain
+// directories), and reports whether it stays inside root.
+func resolvesInside(root, rel string) bool {
+	todo := strings.Split(rel, "/")
+	var cur []string
+	for hops := 0; len(todo) > 0; {
+		part := todo[0]
+		todo = todo[1:]
+		switch part {
+		case "", ".":
+			continue
+		case "..":
+			if len(cur) == 0 {
+				return false
+			}
+			cur = cur[:len(cur)-1]
+			continue
+		}
+		p := filepath.Join(root, filepath.Join(cur...), part)
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			cur = append(cur, part)
+			continue
+		}
+		if hops++; hops > 255 {
+			return false // a loop of links: refuse it
+		}
+		link, err := os.Readlink(p)
+		if err != nil || path.IsAbs(link) {
+			return false
+		}
+		todo = append(strings.Split(link, "/"), todo...)
+	}
+	return true
 }
 
 func writeFile(f *zip.File, target string, perm fs.FileMode, budget, max int64) (int64, error) {
