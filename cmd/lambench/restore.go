@@ -119,6 +119,10 @@ func runRestore(ctx context.Context, f *Factory, args []string, list bool) error
 		}
 		err = j.Restore(ctx, client, e)
 		client.Close()
+		if errors.Is(err, sweep.ErrFunctionGone) {
+			fmt.Fprintf(io.ErrOut, "nothing to restore: %v\n", err)
+			continue
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -150,14 +150,28 @@ func readEntry(path string) (*Entry, error) {
 	return &e, nil
 }
 
+// ErrFunctionGone is matched by the error of a restore whose function no
+// longer exists on its target (deleted since the change): there is
+// nothing to put back, and the entry has been removed.
+var ErrFunctionGone = errors.New("the function no longer exists: nothing to restore")
+
 // Restore puts e's original configuration back through client (which
-// must reach e.Target) and removes the entry.
+// must reach e.Target) and removes the entry. When the function has been
+// deleted meanwhile, retrying could never succeed (and a function created
+// later under its name would get the old one's configuration): the entry
+// is removed too, and the error matches ErrFunctionGone.
 func (j *Journal) Restore(ctx context.Context, client invoke.Client, e Entry) error {
 	if t := client.Target().String(); t != e.Target {
 		return fmt.Errorf("the restore of %s is for %s, not %s: select that target (--profile, --target, --endpoint)", e.Function, e.Target, t)
 	}
 	if err := restore(ctx, client, e.Function, e.Original); err != nil {
-		return err
+		if !invoke.IsNotFound(err) {
+			return err
+		}
+		if derr := j.Done(e.Target, e.Function); derr != nil {
+			return errors.Join(err, derr)
+		}
+		return fmt.Errorf("%s on %s: %w (%v)", e.Function, strings.TrimSpace(e.Target), ErrFunctionGone, err)
 	}
 	return j.Done(e.Target, e.Function)
 }

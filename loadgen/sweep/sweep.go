@@ -87,6 +87,10 @@ func Run(ctx context.Context, o Options) ([]Step, error) {
 	defer cancel()
 	say(fmt.Sprintf("restoring %s to %d MB", o.Function, orig.MemoryMB))
 	if err := journal.Restore(rctx, o.Client, Entry{Target: target, Function: o.Function, Original: orig}); err != nil {
+		if errors.Is(err, ErrFunctionGone) {
+			say(err.Error())
+			return steps, errors.Join(runErr, err)
+		}
 		if o.Journal != nil {
 			err = fmt.Errorf("%w; the journal keeps it: `lambench restore %s` retries", err, o.Function)
 		}
