@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -166,6 +167,10 @@ func Parse(path string, data []byte) (*File, error) {
 		}
 		fn, err := rf.function(dir)
 		if err != nil {
+			var fe *emulator.FieldError
+			if errors.As(err, &fe) {
+				return nil, fail(fe.Field, fmt.Sprintf("function %q: %v", rf.Name, err))
+			}
 			return nil, fail("command", err.Error())
 		}
 		if err := fn.Validate(); err != nil {
@@ -191,7 +196,22 @@ func Parse(path string, data []byte) (*File, error) {
 	return f, nil
 }
 
+// maxSeconds bounds a number of seconds in the file: time.Duration holds
+// no more. (Validate then applies the real limits.)
+const maxSeconds = math.MaxInt64 / int64(time.Second)
+
 func (rf rawFunction) function(dir string) (emulator.Function, error) {
+	// A count of seconds time.Duration cannot hold would wrap round into
+	// a plausible value (timeout = 18446744077 became 3.29 s, and
+	// max_event_age = 18446744134 a valid 60.29 s): refuse it here.
+	for _, v := range []struct {
+		key string
+		n   int
+	}{{"timeout", rf.Timeout}, {"max_event_age", rf.MaxEventAge}} {
+		if int64(v.n) > maxSeconds || int64(v.n) < -maxSeconds {
+			return emulator.Function{}, &emulator.FieldError{Field: v.key, Err: fmt.Errorf("%d seconds is out of range", v.n)}
+		}
+	}
 	fn := emulator.Function{
 		Name:                rf.Name,
 		Runtime:             rf.Runtime,
