@@ -320,7 +320,21 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	select {
 	case <-closed:
 	case <-force:
-		return &exitCodeError{code: 130, err: errors.New("stopped without waiting for function processes")}
+		// Asynchronous events not yet processed are only in memory
+		// (without a state directory): exiting now would lose them
+		// unrecorded. They are recorded in the on-failure destination
+		// once the queue's drain ends (a few seconds), unless a third
+		// signal says to drop them.
+		n := srv.Queued()
+		if n == 0 || opts.StateDir != "" {
+			return &exitCodeError{code: 130, err: errors.New("stopped without waiting for function processes")}
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "stopping: recording %d unprocessed asynchronous events in %s (Ctrl-C again to drop them)\n", n, onFailure)
+		select {
+		case <-closed:
+		case <-force:
+			return &exitCodeError{code: 130, err: fmt.Errorf("stopped without waiting: %d asynchronous events were dropped, not recorded in %s", srv.Queued(), onFailure)}
+		}
 	}
 	if err := <-served; err != nil {
 		return err
