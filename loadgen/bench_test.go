@@ -70,9 +70,18 @@ func BenchmarkGeneratorOverhead(b *testing.B) {
 		b.Fatal(err)
 	}
 
+	// Rate accuracy: requests sent per second between the first and the
+	// last request (as vegeta and Summary.Rate compute it) over the rate asked.
+	var vegetaRate, oursRate []float64
 	raw := func() (requests int64, cpu time.Duration) {
 		runtime.GC()
 		start := cpuTime(b)
+		var first, last time.Time
+		defer func() {
+			if d := last.Sub(first); requests > 1 && d > 0 {
+				vegetaRate = append(vegetaRate, float64(requests)/d.Seconds()/rate)
+			}
+		}()
 		atk := vegeta.NewAttacker()
 		tr := vegeta.Targeter(func(t *vegeta.Target) error {
 			t.Method, t.URL, t.Body, t.Header = http.MethodPost, url, body, header
@@ -82,6 +91,12 @@ func BenchmarkGeneratorOverhead(b *testing.B) {
 		for r := range atk.Attack(tr, pacer, d, "vegeta") {
 			if r.Code != 200 {
 				b.Fatalf("vegeta: %d %s %s", r.Code, r.Error, r.Body)
+			}
+			if first.IsZero() || r.Timestamp.Before(first) {
+				first = r.Timestamp
+			}
+			if r.Timestamp.After(last) {
+				last = r.Timestamp
 			}
 			requests++
 		}
@@ -99,6 +114,7 @@ func BenchmarkGeneratorOverhead(b *testing.B) {
 		if s.OK != s.Requests {
 			b.Fatalf("lambench: %d OK of %d", s.OK, s.Requests)
 		}
+		oursRate = append(oursRate, s.Rate()/rate)
 		return s.Requests, cpu
 	}
 
@@ -130,6 +146,15 @@ func BenchmarkGeneratorOverhead(b *testing.B) {
 	b.ReportMetric(v, "vegeta-cpu-ns/req")
 	b.ReportMetric(o, "lambench-cpu-ns/req")
 	b.ReportMetric(o/v, "ratio")
+	mean := func(x []float64) float64 {
+		var t float64
+		for _, v := range x {
+			t += v
+		}
+		return t / float64(max(len(x), 1))
+	}
+	b.ReportMetric(mean(vegetaRate), "vegeta-rate-accuracy")
+	b.ReportMetric(mean(oursRate), "lambench-rate-accuracy")
 }
 
 // BenchmarkThroughput measures the most requests per second one generator

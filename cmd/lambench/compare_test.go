@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,33 +73,56 @@ type rieProcess struct {
 	url     string
 	mu      sync.Mutex
 	inits   []float64 // Init Duration (ms) of the REPORT lines it printed
+	lines   []string  // the last lines of its own output
 	stopped chan struct{}
 }
 
 var initRE = regexp.MustCompile(`Init Duration: ([0-9.]+) ms`)
 
 func startRIE(b *testing.B, rie, bootstrap string) *rieProcess {
+	return startRIEEnv(b, rie, bootstrap)
+}
+
+// startRIEEnv is startRIE with extra environment variables. With
+// AWS_LAMBDA_MAX_CONCURRENCY set (multi-concurrency mode) RIE ignores the
+// bootstrap on its command line and looks only in /var/runtime, /var/task
+// and /opt: it then runs in a private mount namespace (unshare, as root)
+// with a tmpfs on /var holding /var/task/bootstrap.
+func startRIEEnv(b *testing.B, rie, bootstrap string, env ...string) *rieProcess {
 	addr := freeAddr(b)
-	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", freeAddr(b), bootstrap)
+	args := []string{"--runtime-interface-emulator-address", addr, "--runtime-api-address", freeAddr(b)}
+	cmd := exec.Command(rie, append(args, bootstrap)...)
 	cmd.Dir = filepath.Dir(bootstrap)
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "LOG_LEVEL=error"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if slices.ContainsFunc(env, func(v string) bool { return strings.HasPrefix(v, "AWS_LAMBDA_MAX_CONCURRENCY=") }) {
+		script := `mount -t tmpfs lambench-rie /var && mkdir /var/task && cp "$0" /var/task/bootstrap && cd /var/task && exec "$@"`
+		cmd = exec.Command("unshare", append([]string{"-m", "--propagation", "private", "sh", "-c", script, bootstrap, rie}, args...)...)
+	}
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LOG_LEVEL=error"}, env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = io.Discard
+	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
 	r := &rieProcess{cmd: cmd, url: "http://" + addr + "/2015-03-31/functions/function/invocations", stopped: make(chan struct{})}
 	go func() {
 		sc := bufio.NewScanner(out)
+		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
-			if m := initRE.FindStringSubmatch(sc.Text()); m != nil {
+			line := sc.Text()
+			r.mu.Lock()
+			if m := initRE.FindStringSubmatch(line); m != nil {
 				v, _ := strconv.ParseFloat(m[1], 64)
-				r.mu.Lock()
 				r.inits = append(r.inits, v)
-				r.mu.Unlock()
+			} else if !strings.HasPrefix(line, "START ") && !strings.HasPrefix(line, "END ") && !strings.HasPrefix(line, "REPORT ") && !strings.HasPrefix(line, "greeting ") {
+				r.lines = append(r.lines, line)
+				if len(r.lines) > 40 {
+					r.lines = r.lines[len(r.lines)-40:]
+				}
 			}
+			r.mu.Unlock()
 		}
+		io.Copy(io.Discard, out)
 		cmd.Wait()
 		close(r.stopped)
 	}()
@@ -106,12 +132,35 @@ func startRIE(b *testing.B, rie, bootstrap string) *rieProcess {
 			c.Close()
 			break
 		}
+		select {
+		case <-r.stopped:
+			b.Fatalf("aws-lambda-rie exited: %s", strings.Join(r.output(), "\n"))
+		default:
+		}
 		if time.Now().After(deadline) {
 			b.Fatal("aws-lambda-rie did not start listening")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	return r
+}
+
+// output returns the last lines RIE printed (other than the function's
+// own and START/END/REPORT).
+func (r *rieProcess) output() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.lines...)
+}
+
+// exited reports whether the RIE process has ended.
+func (r *rieProcess) exited() bool {
+	select {
+	case <-r.stopped:
+		return true
+	default:
+		return false
+	}
 }
 
 func (r *rieProcess) stop() {
@@ -188,6 +237,16 @@ func BenchmarkWarmVersusRIE(b *testing.B) {
 	}
 	b.StopTimer()
 	lbLat, freeLat, rieLat := lat[0], lat[1], lat[2]
+	perSecond := func(s samples) float64 {
+		var t float64
+		for _, v := range s {
+			t += v
+		}
+		return float64(len(s)) / (t / 1000)
+	}
+	b.ReportMetric(perSecond(lbLat), "lambench-invokes/s")
+	b.ReportMetric(perSecond(freeLat), "lambench-nolimits-invokes/s")
+	b.ReportMetric(perSecond(rieLat), "rie-invokes/s")
 	b.ReportMetric(lbLat.pct(0.5)*1000, "lambench-p50-µs")
 	b.ReportMetric(freeLat.pct(0.5)*1000, "lambench-nolimits-p50-µs")
 	b.ReportMetric(rieLat.pct(0.5)*1000, "rie-p50-µs")
@@ -249,4 +308,163 @@ func BenchmarkColdVersusRIE(b *testing.B) {
 	b.ReportMetric(demoInit.pct(0.5), "demo-init-p50-ms")
 	b.ReportMetric(demoE2E.pct(0.5), "demo-cold-e2e-p50-ms")
 	b.ReportMetric(demoInit.pct(0.5)/lbInit.pct(0.5), "demo/standalone-init-ratio")
+}
+
+var (
+	concClients  = flag.String("compare.clients", "1,8,64,256", "BenchmarkConcurrencyVersusRIE: numbers of concurrent clients")
+	concDuration = flag.Duration("compare.duration", 3*time.Second, "BenchmarkConcurrencyVersusRIE: measured time of each cell")
+	concWarmup   = flag.Duration("compare.warmup", 3*time.Second, "BenchmarkConcurrencyVersusRIE: unmeasured time before each cell (environments start)")
+)
+
+// concResult is one cell of BenchmarkConcurrencyVersusRIE: a target under
+// a number of closed-loop clients. It is logged as a JSON line prefixed
+// with "BENCHROW " for the benchmark command (internal/benchcmd).
+type concResult struct {
+	Target    string         `json:"target"`
+	Clients   int            `json:"clients"`
+	OK        int            `json:"ok"`
+	PerSecond float64        `json:"per_second"` // successful invokes per second
+	P50ms     float64        `json:"p50_ms"`     // of successful invokes
+	P99ms     float64        `json:"p99_ms"`
+	Throttles map[string]int `json:"throttles,omitempty"` // 429s by Reason
+	Errors    int            `json:"errors"`              // anything else that is not a 200
+	ErrorText map[string]int `json:"error_text,omitempty"`
+	Limit     int            `json:"account_concurrency,omitempty"` // lambench's
+	Exited    bool           `json:"exited,omitempty"`              // the target's process ended during the cell
+	Output    []string       `json:"output,omitempty"`              // RIE's last lines, when it failed
+}
+
+// closedLoop runs n clients back to back against url for d and sums up.
+func closedLoop(url string, n int, d time.Duration) concResult {
+	tr := &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n, MaxConnsPerHost: n}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	var mu sync.Mutex
+	res := concResult{Clients: n, Throttles: map[string]int{}, ErrorText: map[string]int{}}
+	var lat samples
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(stop) {
+				start := time.Now()
+				req, _ := http.NewRequest("POST", url, strings.NewReader(`{"name":"bench"}`))
+				req.Header.Set("X-Amz-Log-Type", "Tail")
+				resp, err := c.Do(req)
+				var body []byte
+				if err == nil {
+					body, _ = io.ReadAll(resp.Body)
+					resp.Body.Close()
+				}
+				l := ms(time.Since(start))
+				mu.Lock()
+				switch {
+				case err != nil:
+					res.Errors++
+					res.ErrorText[errorClass(err.Error())]++
+				case resp.StatusCode == 200 && resp.Header.Get("X-Amz-Function-Error") == "":
+					res.OK++
+					lat = append(lat, l)
+				case resp.StatusCode == http.StatusTooManyRequests:
+					var v struct{ Reason string }
+					json.Unmarshal(body, &v)
+					res.Throttles[v.Reason]++
+				default:
+					res.Errors++
+					res.ErrorText[fmt.Sprintf("%d %s", resp.StatusCode, errorClass(string(body)))]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	res.PerSecond = float64(res.OK) / d.Seconds()
+	if len(lat) > 0 {
+		res.P50ms, res.P99ms = lat.pct(0.5), lat.pct(0.99)
+	}
+	return res
+}
+
+var digits = regexp.MustCompile(`time=[^ ]+ |[0-9a-f]{8}-[0-9a-f-]{27}|127\.0\.0\.1:[0-9]+|[0-9]+`)
+
+// errorClass shortens an error text to its kind (ids, ports and numbers masked).
+func errorClass(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 160 {
+		s = s[:160]
+	}
+	return digits.ReplaceAllString(s, "N")
+}
+
+// BenchmarkConcurrencyVersusRIE: -compare.clients closed-loop clients
+// (1, 8, 64, 256), each invoking as soon as its last invoke returned,
+// against the local Lambda as it runs by default (limits on, the account
+// concurrency and init cap of this machine), RIE in its default mode (one
+// runtime, one invoke at a time) and RIE in its multi-concurrency mode
+// (AWS_LAMBDA_MAX_CONCURRENCY = the number of clients: one aws-lambda-go
+// process polling with that many workers). Each cell runs -compare.warmup
+// unmeasured, then -compare.duration measured. Throttles (429) are counted
+// by reason apart from errors. Results are logged as BENCHROW JSON lines.
+func BenchmarkConcurrencyVersusRIE(b *testing.B) {
+	rie, bootstrap := rieBinary(b), helloBootstrap(b)
+	dir := b.TempDir()
+	os.WriteFile(filepath.Join(dir, "lambench.toml"), fmt.Appendf(nil, "[[functions]]\nname = \"hello-go\"\nmemory = 1769\ncode = %q\n", filepath.Dir(bootstrap)), 0o644)
+	var clients []int
+	for _, f := range strings.Split(*concClients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("-compare.clients: %q", f)
+		}
+		clients = append(clients, n)
+	}
+	for b.Loop() {
+		for _, n := range clients {
+			var limit int // the local Lambda's account concurrency
+			cell := func(target, url string, rp *rieProcess) {
+				closedLoop(url, n, *concWarmup)
+				r := closedLoop(url, n, *concDuration)
+				r.Target = target
+				if rp == nil {
+					r.Limit = limit
+				}
+				if rp != nil && rp.exited() {
+					r.Exited = true
+				}
+				if rp != nil && (r.Errors > 0 || r.Exited) {
+					seen := map[string]bool{}
+					for _, l := range rp.output() {
+						if c := errorClass(l); !seen[c] && len(r.Output) < 6 {
+							seen[c] = true
+							r.Output = append(r.Output, l)
+						}
+					}
+				}
+				line, _ := json.Marshal(r)
+				b.Logf("BENCHROW %s", line)
+			}
+			// A fresh local Lambda per cell, so that each starts cold as
+			// RIE does.
+			lb := startServe(b, dir)
+			var startup struct {
+				AccountConcurrency int `json:"account_concurrency"`
+			}
+			json.Unmarshal([]byte(lb.startLine), &startup)
+			limit = startup.AccountConcurrency
+			cell("lambench", lb.endpoint+"/2015-03-31/functions/hello-go/invocations", nil)
+			lb.stop(b, os.Interrupt)
+
+			for _, target := range []string{"rie", "rie-multi"} {
+				var env []string
+				if target == "rie-multi" {
+					env = append(env, fmt.Sprintf("AWS_LAMBDA_MAX_CONCURRENCY=%d", n))
+				}
+				r := startRIEEnv(b, rie, bootstrap, env...)
+				cell(target, r.url, r)
+				r.stop()
+			}
+		}
+	}
+	b.ReportMetric(0, "ns/op")
 }
