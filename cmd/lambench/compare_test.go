@@ -406,7 +406,7 @@ func errorClass(s string) string {
 // (AWS_LAMBDA_MAX_CONCURRENCY = the number of clients: one aws-lambda-go
 // process polling with that many workers). Each cell runs -compare.warmup
 // unmeasured, then -compare.duration measured. Throttles (429) are counted
-// by reason apart from errors. Results are logged as BENCHROW JSON lines.
+// by reason apart from errors. Results are printed as BENCHROW JSON lines.
 func BenchmarkConcurrencyVersusRIE(b *testing.B) {
 	rie, bootstrap := rieBinary(b), helloBootstrap(b)
 	dir := b.TempDir()
@@ -442,7 +442,8 @@ func BenchmarkConcurrencyVersusRIE(b *testing.B) {
 					}
 				}
 				line, _ := json.Marshal(r)
-				b.Logf("BENCHROW %s", line)
+				// On stdout: go test truncates a benchmark's log after ten lines.
+				fmt.Printf("BENCHROW %s\n", line)
 			}
 			// A fresh local Lambda per cell, so that each starts cold as
 			// RIE does.
