@@ -234,7 +234,9 @@ func rawPost(t *testing.T, api, path, head, body string) {
 // the invocation stays open, so the runtime may post again; a runtime
 // that never does is stopped at the function's timeout.
 func TestFaultRuntimeDropsConnectionMidResponse(t *testing.T) {
-	rt := startFaultRuntime(t, 2*time.Second)
+	// A long timeout for the cut posts (a busy machine must not time them
+	// out), a short one for the runtime that never posts again.
+	rt := startFaultRuntime(t, 15*time.Second)
 	for _, cut := range []struct{ head, body string }{
 		{"Content-Length: 100\r\n", `{"partial":`},
 		{"Transfer-Encoding: chunked\r\n", "b\r\n{\"partial\":\r\n"},
@@ -254,6 +256,7 @@ func TestFaultRuntimeDropsConnectionMidResponse(t *testing.T) {
 		}
 	}
 	// Cut off, and never posting again: the timeout ends it.
+	rt = startFaultRuntime(t, 2*time.Second)
 	call := rt.invokeAsync(`{}`)
 	ev := rt.next()
 	rawPost(t, rt.api(), "/runtime/invocation/"+ev.id+"/response", "Content-Length: 100\r\n", `{"partial":`)
