@@ -56,17 +56,30 @@ func (p *procStatus) peakRSS() int64 {
 	if err != nil || n <= 0 {
 		return 0
 	}
-	b := p.buf[:n]
+	return parseVmHWM(p.buf[:n])
+}
+
+// parseVmHWM finds "VmHWM:\t   N kB" in the text of /proc/PID/status and
+// returns N KiB in bytes, or 0. It scans only that line and allocates
+// nothing: this runs once per invocation.
+func parseVmHWM(b []byte) int64 {
 	i := bytes.Index(b, []byte("VmHWM:"))
 	if i < 0 {
 		return 0
 	}
-	fields := bytes.Fields(b[i+len("VmHWM:"):])
-	if len(fields) < 2 {
-		return 0
+	b = b[i+len("VmHWM:"):]
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
 	}
-	kb, err := strconv.ParseInt(string(fields[0]), 10, 64)
-	if err != nil {
+	var kb int64
+	digits := 0
+	for ; digits < len(b) && b[digits] >= '0' && b[digits] <= '9'; digits++ {
+		if kb > (1<<53)>>10 {
+			return 0 // no machine has that much memory: not a figure
+		}
+		kb = kb*10 + int64(b[digits]-'0')
+	}
+	if digits == 0 || !bytes.HasPrefix(b[digits:], []byte(" kB")) {
 		return 0
 	}
 	return kb << 10
