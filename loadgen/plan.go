@@ -245,6 +245,24 @@ func (sp segmentsPacer) hits(t time.Duration) float64 {
 	return total
 }
 
+// truncate cuts the segments at d: those after it go, the one across it
+// ends there (at the rate it has reached).
+func (sp segmentsPacer) truncate(d time.Duration) segmentsPacer {
+	var out segmentsPacer
+	for _, s := range sp {
+		if d <= 0 {
+			break
+		}
+		if s.For > d {
+			to := s.From + (s.To-s.From)*d.Seconds()/s.For.Seconds()
+			s = Segment{From: s.From, To: to, For: d}
+		}
+		out = append(out, s)
+		d -= s.For
+	}
+	return out
+}
+
 // Rate is the rate at elapsed t.
 func (sp segmentsPacer) Rate(t time.Duration) float64 {
 	for _, s := range sp {

@@ -140,3 +140,19 @@ func TestSinePacerRate(t *testing.T) {
 		t.Errorf("rate a quarter period in: %.2f/s, want the maximum 20", r)
 	}
 }
+
+func TestSegmentsTruncate(t *testing.T) {
+	sp := segmentsPacer{{From: 10, To: 10, For: time.Second}, {From: 0, To: 100, For: 10 * time.Second}}
+	got := sp.truncate(6 * time.Second)
+	want := segmentsPacer{{From: 10, To: 10, For: time.Second}, {From: 0, To: 50, For: 5 * time.Second}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("truncate(6s) = %v, want %v", got, want)
+	}
+	if got := sp.truncate(time.Minute); len(got) != 2 || got[1] != sp[1] {
+		t.Errorf("truncate past the end changed the segments: %v", got)
+	}
+	// 10 in the first second, then 125 in the ramp to 50/s over 5 s.
+	if h := got.hits(6 * time.Second); h != 135 {
+		t.Errorf("hits of the truncated plan: %v", h)
+	}
+}

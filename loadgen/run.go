@@ -247,6 +247,17 @@ type phase struct {
 
 // main is the measured phase of the plan.
 func (p Plan) main() phase {
+	if len(p.Segments) > 0 && p.Workers == 0 {
+		// The segments' pacer ends the attack after the last request due
+		// (cut at the plan's duration): no duration for vegeta, which
+		// drops a request due at the very end when its loop runs late on
+		// a busy machine, so that a plan sends exactly its requests.
+		segs := segmentsPacer(p.Segments)
+		if p.Duration > 0 {
+			segs = segs.truncate(p.Duration)
+		}
+		return phase{pacer: segs, limit: p.Requests}
+	}
 	return phase{pacer: p.pacer(), duration: p.Total(), limit: p.Requests, workers: p.Workers}
 }
 
@@ -268,6 +279,7 @@ func (p Plan) warmup() *phase {
 		d = time.Duration((float64(p.WarmupRequests)/rate)*1.5*float64(time.Second)) + time.Second
 	}
 	w.pacer = segmentsPacer{{From: rate, To: rate, For: d}}
+	w.duration = 0 // the pacer ends it (see main)
 	return w
 }
 
