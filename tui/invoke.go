@@ -356,6 +356,15 @@ func (s *invokeScreen) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch s.mode {
 	case modePick:
+		if s.pick.SettingFilter() && key.Matches(msg, k.Enter) {
+			// Enter on a filter that leaves one template chooses it at
+			// once (the list filters in the background: match here).
+			if it, ok := s.onlyMatch(); ok {
+				s.pick.ResetFilter()
+				s.pick.Select(it)
+				return s.choose()
+			}
+		}
 		if !s.pick.SettingFilter() {
 			switch {
 			case key.Matches(msg, k.Enter):
@@ -515,6 +524,21 @@ func (s *invokeScreen) updateFocused(msg tea.Msg) tea.Cmd {
 }
 
 // choose opens the selected template's form, or loads a saved event.
+// onlyMatch is the index (among all the items) of the one item the
+// filter being typed matches, if exactly one does.
+func (s *invokeScreen) onlyMatch() (int, bool) {
+	items := s.pick.Items()
+	targets := make([]string, len(items))
+	for i, it := range items {
+		targets[i] = it.FilterValue()
+	}
+	ranks := s.pick.Filter(s.pick.FilterInput.Value(), targets)
+	if len(ranks) != 1 {
+		return 0, false
+	}
+	return ranks[0].Index, true
+}
+
 func (s *invokeScreen) choose() tea.Cmd {
 	it, ok := s.pick.SelectedItem().(pickItem)
 	if !ok {

@@ -181,10 +181,17 @@ func TestInvokeTemplateFormColdThenWarm(t *testing.T) {
 	if d.m.Active() != InvokeScreen {
 		t.Fatalf("active screen %v", d.m.Active())
 	}
+	// A filter that matches several templates: Enter applies it.
+	d.keys("/apigateway")
+	d.key(tea.KeyEnter)
+	if inv := d.invoke(); inv.mode != modePick || inv.pick.SettingFilter() {
+		t.Fatalf("Enter on a filter of several templates: mode %v, still filtering %v", inv.mode, inv.pick.SettingFilter())
+	}
+	d.key(tea.KeyEsc) // clear the filter
+	// One that leaves one template: Enter chooses it at once, whether or
+	// not the list has filtered yet.
 	d.keys("/http-api")
-	d.settle()          // the list filters in a command
-	d.key(tea.KeyEnter) // apply the filter
-	d.key(tea.KeyEnter) // choose
+	d.key(tea.KeyEnter)
 	inv := d.invoke()
 	if inv.mode != modeForm || inv.tmpl == nil || inv.tmpl.Name() != "apigateway http-api-proxy" {
 		t.Fatalf("mode %v template %v; screen:\n%s", inv.mode, inv.tmpl, d.m.View())
