@@ -3,6 +3,7 @@ package loadview
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -84,6 +85,24 @@ func hbar(v, top float64, width int) string {
 		s = "▏"
 	}
 	return s
+}
+
+// chartTop is the top of the latency chart: the highest p50, or the p99
+// most seconds stay under (the 80th percentile of the seconds' p99s),
+// whichever is higher, rounded up by niceTop. A second of cold starts
+// would otherwise set the scale and flatten every other second; columns
+// above the top are drawn full.
+func chartTop(p50, p99 []float64) float64 {
+	top := 0.0
+	for _, v := range p50 {
+		top = max(top, v)
+	}
+	if len(p99) > 0 {
+		s := slices.Clone(p99)
+		slices.Sort(s)
+		top = max(top, s[(len(s)-1)*8/10])
+	}
+	return niceTop(top)
 }
 
 // niceTop rounds a chart's top up to 1, 2 or 5 times a power of ten, so

@@ -265,13 +265,11 @@ func (s *Screen) latencyChart(tl []stats.Second, height, axisW int) []string {
 	st := s.c.Styles
 	p50 := make([]float64, len(tl))
 	p99 := make([]float64, len(tl))
-	top := 0.0
 	for i, sec := range tl {
 		p50[i] = float64(sec.P50) / float64(time.Millisecond)
 		p99[i] = float64(sec.P99) / float64(time.Millisecond)
-		top = max(top, p99[i])
 	}
-	top = niceTop(top)
+	top := chartTop(p50, p99)
 	rows := columnChart(p50, p99, height, top)
 	out := []string{st.Muted.Render(fmt.Sprintf("%-*s", axisW, "latency")) + st.Accent.Render("█") + st.Muted.Render(" p50 per second  ") + st.Muted.Render("░ p99")}
 	for i, row := range rows {
