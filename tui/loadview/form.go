@@ -21,6 +21,7 @@ const (
 	fLoad
 	fDuration
 	fRequests
+	fWarmup
 	fMemory
 	fEvent
 	fParams
@@ -94,6 +95,7 @@ func newForm(st inputStyles) *form {
 	f.fields[fLoad] = mk("rate /s", DefaultRate, loadHints["rate"][1])
 	f.fields[fDuration] = mk("duration", DefaultDuration, "e.g. 30s, 2m (or leave empty with a request count)")
 	f.fields[fRequests] = mk("requests", "", "optional: stop after this many requests")
+	f.fields[fWarmup] = mk("warm-up", "", "optional: leave out the first 5s, or the first 100 requests")
 	f.fields[fMemory] = mk("memory MB", "", "optional sweep, e.g. 128,512,1769 (restored afterwards)")
 	f.fields[fEvent] = mk("event", DefaultEvent, "{} or JSON, a template (\"s3 put\"), or saved:NAME")
 	f.fields[fParams] = mk("params", "", "template parameters: KEY=VALUE; KEY=VALUE")
@@ -208,7 +210,16 @@ func (f *form) check() (settings, bool) {
 		}
 		spec.Requests = n
 	}
-	if f.fields[fLoad].err == "" && f.fields[fDuration].err == "" && f.fields[fRequests].err == "" {
+	if v := f.fields[fWarmup].value(); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			spec.Warmup = d
+		} else if n, err := strconv.ParseUint(v, 10, 64); err == nil && n > 0 {
+			spec.WarmupRequests = n
+		} else {
+			setErr(fWarmup, fmt.Errorf("write a duration such as 5s, or a number of requests"))
+		}
+	}
+	if f.fields[fLoad].err == "" && f.fields[fDuration].err == "" && f.fields[fRequests].err == "" && f.fields[fWarmup].err == "" {
 		p, err := spec.Plan()
 		if err != nil {
 			// Most plan errors are about the load; a missing bound

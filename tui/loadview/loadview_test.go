@@ -277,6 +277,20 @@ func TestFormValidation(t *testing.T) {
 	if !s.setOK || len(s.set.thresholds) != 2 {
 		t.Errorf("form: %+v", s.form.fields)
 	}
+	// The warm-up is a duration or a number of requests.
+	p.fill(fWarmup, "2s")
+	if !s.setOK || s.set.plan.Warmup != 2*time.Second {
+		t.Errorf("warm-up 2s: ok %v, plan %+v", s.setOK, s.set.plan)
+	}
+	p.fill(fWarmup, "15")
+	if !s.setOK || s.set.plan.WarmupRequests != 15 || s.set.plan.Warmup != 0 {
+		t.Errorf("warm-up 15: ok %v, plan %+v", s.setOK, s.set.plan)
+	}
+	p.fill(fWarmup, "soon")
+	if s.setOK || !strings.Contains(s.View(), "✗ write a duration such as 5s, or a number of requests") {
+		t.Errorf("warm-up soon accepted:\n%s", s.View())
+	}
+	p.fill(fWarmup, "")
 	// Esc leaves the form: global keys work again; e comes back.
 	p.send(k(tea.KeyEsc))
 	if s.Capturing() {
