@@ -91,6 +91,15 @@ func TestLoadLocalDefault(t *testing.T) {
 		t.Errorf("vegeta report: %v\n%s", err, out)
 	}
 
+	// A weighted mix of templates; a malformed entry is a usage error.
+	r = c.must(0, "load", "echo", "--mix", "s3 put=3", "--mix", "sqs receive-message=1", "--rate", "40", "--requests", "20", "-o", "json")
+	if rep := parseLoadReport(t, r.out); rep.Requests != 20 || rep.SuccessRatio != 1 {
+		t.Errorf("mix: %+v", rep)
+	}
+	hasAll(t, "mix plan", r.out, "mix of s3 put×3, sqs receive-message×1")
+	r = c.must(2, "load", "echo", "--mix", "s3 put", "--rate", "40", "--requests", "20")
+	hasAll(t, "bad mix", r.err, "write TEMPLATE=WEIGHT")
+
 	// A threshold that fails: exit code 3, and the report says which.
 	r = c.run("", "load", "hello", "--rate", "10", "--duration", "1s", "--threshold", "p50<1us")
 	if r.code != 3 || !strings.Contains(r.out, "p50<1us") {

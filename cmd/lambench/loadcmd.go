@@ -155,31 +155,15 @@ func (o *LoadOptions) source(f *Factory) (events.Source, string, error) {
 		if o.Input.sourceGiven() {
 			return nil, "", &usageError{errors.New("--mix is the event: leave out --event, --payload, --payload-file and --saved")}
 		}
-		reg, _ := f.Templates()
-		var entries []events.Weighted
-		var names []string
-		for _, m := range o.Mix {
-			name, w, ok := strings.Cut(m, "=")
-			weight, err := strconv.Atoi(w)
-			if !ok || err != nil || weight <= 0 {
-				return nil, "", &usageError{fmt.Errorf("--mix %q: write TEMPLATE=WEIGHT, e.g. \"s3 put=3\"", m)}
-			}
-			t, err := reg.Lookup(name)
-			if err != nil {
-				return nil, "", err
-			}
-			r, err := t.Compile(nil, opts...)
-			if err != nil {
-				return nil, "", err
-			}
-			entries = append(entries, events.Weighted{Source: r, Weight: weight})
-			names = append(names, fmt.Sprintf("%s×%d", t.Name(), weight))
-		}
-		mix, err := events.NewMix(o.Seed, entries...)
+		reg, err := f.Templates()
 		if err != nil {
 			return nil, "", err
 		}
-		return mix, "mix of " + strings.Join(names, ", "), nil
+		mix, name, err := events.ParseMix(reg, o.Mix, o.Seed, opts...)
+		if err != nil {
+			return nil, "", &usageError{fmt.Errorf("--mix: %w", err)}
+		}
+		return mix, name, nil
 	}
 	if o.Input.Event != "" {
 		reg, _ := f.Templates()

@@ -23,3 +23,24 @@ func TestChartTopIgnoresASpike(t *testing.T) {
 		t.Errorf("empty: %v", top)
 	}
 }
+
+func TestEventSourceKinds(t *testing.T) {
+	for _, tc := range []struct{ event, name string }{
+		{"{}", "empty event {}"},
+		{`{"a":1}`, "inline event"},
+		{"s3 put", "template s3 put"},
+		{"mix: s3 put=3, s3 delete=1", "mix of s3 put×3, s3 delete×1"},
+	} {
+		src, name, err := eventSource(settings{event: tc.event}, nil, nil, "f")
+		if err != nil || name != tc.name {
+			t.Errorf("%q: %q, %v", tc.event, name, err)
+			continue
+		}
+		if b, err := src.Render(nil, 3); err != nil || len(b) == 0 {
+			t.Errorf("%q renders %q, %v", tc.event, b, err)
+		}
+	}
+	if _, _, err := eventSource(settings{event: "mix: s3 put"}, nil, nil, "f"); err == nil {
+		t.Error("a mix entry without a weight was accepted")
+	}
+}

@@ -97,7 +97,7 @@ func newForm(st inputStyles) *form {
 	f.fields[fRequests] = mk("requests", "", "optional: stop after this many requests")
 	f.fields[fWarmup] = mk("warm-up", "", "optional: leave out the first 5s, or the first 100 requests")
 	f.fields[fMemory] = mk("memory MB", "", "optional sweep, e.g. 128,512,1769 (restored afterwards)")
-	f.fields[fEvent] = mk("event", DefaultEvent, "{} or JSON, a template (\"s3 put\"), or saved:NAME")
+	f.fields[fEvent] = mk("event", DefaultEvent, "{} or JSON, a template (\"s3 put\"), mix: s3 put=3, s3 delete=1, or saved:NAME")
 	f.fields[fParams] = mk("params", "", "template parameters: KEY=VALUE; KEY=VALUE")
 	f.fields[fThresholds] = mk("thresholds", "", "optional, e.g. p99<800ms, errors<1%")
 	f.fields[fStrategy] = field{label: "strategy", choices: strategies}
@@ -263,10 +263,10 @@ func (f *form) check() (settings, bool) {
 }
 
 // isTemplate reports whether the event field names a template rather
-// than giving JSON or a saved event.
+// than giving JSON, a saved event or a mix.
 func isTemplate(event string) bool {
 	return event != "" && !strings.HasPrefix(event, "{") && !strings.HasPrefix(event, "[") &&
-		!strings.HasPrefix(event, `"`) && !strings.HasPrefix(event, "saved:")
+		!strings.HasPrefix(event, `"`) && !strings.HasPrefix(event, "saved:") && !strings.HasPrefix(event, "mix:")
 }
 
 // parseMemory reads a comma (or space) separated list of memory sizes.

@@ -459,12 +459,18 @@ func (e staticEvent) Render(dst []byte, _ uint64) ([]byte, error) { return appen
 
 // eventSource turns the event field into the requests' events: a
 // template compiled once (its placeholders expanded per request), a
-// saved event, or JSON.
+// weighted mix of templates ("mix: s3 put=3, s3 delete=1"), a saved
+// event, or JSON.
 func eventSource(set settings, templates *events.Registry, saved *events.Store, function string) (events.Source, string, error) {
 	ev := set.event
 	switch {
 	case ev == "{}":
 		return staticEvent(ev), "empty event {}", nil
+	case strings.HasPrefix(ev, "mix:"):
+		if templates == nil {
+			templates = events.NewRegistry()
+		}
+		return events.ParseMix(templates, strings.Split(strings.TrimPrefix(ev, "mix:"), ","), 0)
 	case strings.HasPrefix(ev, "saved:"):
 		name := strings.TrimSpace(strings.TrimPrefix(ev, "saved:"))
 		if saved == nil {
