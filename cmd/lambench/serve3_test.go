@@ -140,9 +140,37 @@ func TestHTTPFrontWithCurl(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != 200 || string(body) != want {
-			t.Errorf("GET %s: %d %q, want %q", path, resp.StatusCode, body, want)
+			t.Errorf("GET %s: %d %q, want %q\nthe function's log:\n%s", path, resp.StatusCode, body, want,
+				functionLog(v.Endpoint, strings.Split(path, "/")[1]))
 		}
 	}
+}
+
+// functionLog is a function's log so far, from the local Lambda's
+// CloudWatch Logs API, for a failure message.
+func functionLog(endpoint, function string) string {
+	req, err := http.NewRequest(http.MethodPost, endpoint+"/",
+		strings.NewReader(`{"logGroupName":"/aws/lambda/`+function+`"}`))
+	if err != nil {
+		return err.Error()
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "Logs_20140328.FilterLogEvents")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	var out struct{ Events []struct{ Message string } }
+	b, _ := io.ReadAll(resp.Body)
+	if json.Unmarshal(b, &out) != nil {
+		return string(b)
+	}
+	var lines []string
+	for _, e := range out.Events {
+		lines = append(lines, strings.TrimRight(e.Message, "\n"))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // TestFunctionCredentialsFromAProfile: aws_profile gives a function that
