@@ -99,7 +99,7 @@ func (s *functionsScreen) Capturing() bool { return s.editing }
 func (s *functionsScreen) ShortHelp() []key.Binding {
 	k := s.c.Keys
 	if s.editing {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}
+		return []key.Binding{k.FilterApply, k.FilterClear}
 	}
 	return []key.Binding{k.GoInvoke, k.GoLogs, k.GoLoad, k.Filter, k.Sort, k.ShowValues}
 }

@@ -12,6 +12,8 @@ type KeyMap struct {
 	Functions, Invoke, Logs, Load                                key.Binding
 	// Lists, tables and scrolling.
 	Up, Down, PageUp, PageDown, Top, Bottom, Enter, Filter key.Binding
+	// While a filter is typed.
+	FilterApply, FilterClear key.Binding
 	// Functions screen.
 	Sort, Reverse, ShowValues, Refresh, GoInvoke, GoLogs, GoLoad key.Binding
 	// Invoke screen.
@@ -47,6 +49,9 @@ func DefaultKeyMap() KeyMap {
 		Bottom:   b([]string{"end", "G"}, "G", "bottom"),
 		Enter:    b([]string{"enter"}, "enter", "select"),
 		Filter:   b([]string{"/"}, "/", "filter"),
+
+		FilterApply: b([]string{"enter"}, "enter", "apply"),
+		FilterClear: b([]string{"esc"}, "esc", "clear"),
 
 		Sort:       b([]string{"s"}, "s", "sort by next column"),
 		Reverse:    b([]string{"S"}, "S", "reverse sort"),

@@ -66,7 +66,7 @@ func (s *logsScreen) Capturing() bool { return s.editing }
 func (s *logsScreen) ShortHelp() []key.Binding {
 	k := s.c.Keys
 	if s.editing {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}
+		return []key.Binding{k.FilterApply, k.FilterClear}
 	}
 	return []key.Binding{k.Follow, k.Newest, k.Filter, k.Up, k.Down, k.Clear}
 }

@@ -139,11 +139,6 @@ func (o *LoadOptions) plan() (loadgen.Plan, error) {
 	return p, nil
 }
 
-// staticEvent is a fixed event: the same bytes for every request.
-type staticEvent []byte
-
-func (s staticEvent) Render(dst []byte, _ uint64) ([]byte, error) { return append(dst, s...), nil }
-
 // source is the event of every request: a template compiled once (its
 // placeholders expanded per request), a mix of templates, or a fixed event.
 func (o *LoadOptions) source(f *Factory) (events.Source, string, error) {
@@ -181,7 +176,7 @@ func (o *LoadOptions) source(f *Factory) (events.Source, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return staticEvent(b), src, nil
+	return events.Fixed(b), src, nil
 }
 
 // prices is the default price table with the --price overrides.

@@ -23,7 +23,15 @@ type Source interface {
 	Render(dst []byte, n uint64) ([]byte, error)
 }
 
+// Fixed is a Source of the same event for every request: a payload given
+// as it is (inline JSON, a file, a saved event).
+type Fixed []byte
+
+// Render implements Source.
+func (f Fixed) Render(dst []byte, _ uint64) ([]byte, error) { return append(dst, f...), nil }
+
 var (
+	_ Source = Fixed(nil)
 	_ Source = (*Renderer)(nil)
 	_ Source = (*Mix)(nil)
 )

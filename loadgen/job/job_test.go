@@ -12,6 +12,7 @@ import (
 
 	"github.com/lambench/lambench/internal/testbin"
 	"github.com/lambench/lambench/invoke"
+	"github.com/lambench/lambench/invoke/events"
 	"github.com/lambench/lambench/invoke/lambdaapi"
 	"github.com/lambench/lambench/invoke/local"
 	"github.com/lambench/lambench/loadgen"
@@ -41,10 +42,6 @@ func startClient(t *testing.T) invoke.Client {
 	return c
 }
 
-type constEvent []byte
-
-func (e constEvent) Render(dst []byte, _ uint64) ([]byte, error) { return append(dst, e...), nil }
-
 func TestRunPlainWritesReports(t *testing.T) {
 	c := startClient(t)
 	fn, err := c.Function(context.Background(), "sleep")
@@ -59,7 +56,7 @@ func TestRunPlainWritesReports(t *testing.T) {
 	var mu sync.Mutex
 	var steps, samples, progress int
 	out, err := Run(context.Background(), Spec{
-		Client: c, Function: fn, Plan: loadgen.Closed(2, 0, 20), Source: constEvent(`{"ms":5}`), SourceName: "ms 5",
+		Client: c, Function: fn, Plan: loadgen.Closed(2, 0, 20), Source: events.Fixed(`{"ms":5}`), SourceName: "ms 5",
 		Thresholds: th, Prices: stats.DefaultPrices(), ReportDir: dir,
 	}, Hooks{
 		Step:     func(step, n, mem int) { mu.Lock(); steps++; mu.Unlock() },
@@ -118,7 +115,7 @@ func TestRunColdOnlySweepRestores(t *testing.T) {
 	j := &sweep.Journal{Dir: t.TempDir()}
 	var notes []string
 	out, err := Run(ctx, Spec{
-		Client: c, Function: fn, Plan: loadgen.Closed(1, 0, 3), Source: constEvent(`{}`),
+		Client: c, Function: fn, Plan: loadgen.Closed(1, 0, 3), Source: events.Fixed(`{}`),
 		Memory: []int{128, 512}, ColdOnly: true, Journal: j, Prices: stats.DefaultPrices(), Strategy: stats.StrategyCost,
 	}, Hooks{Note: func(s string) { notes = append(notes, s) }})
 	if err != nil {
@@ -164,7 +161,7 @@ func TestRunCancelledSweep(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, err := Run(ctx, Spec{
-		Client: c, Function: fn, Plan: loadgen.Constant(20, time.Minute), Source: constEvent(`{"ms":1}`),
+		Client: c, Function: fn, Plan: loadgen.Constant(20, time.Minute), Source: events.Fixed(`{"ms":1}`),
 		Memory: []int{256, 512}, Prices: stats.DefaultPrices(),
 	}, Hooks{Progress: func(p loadgen.Progress) {
 		if p.Requests >= 10 {

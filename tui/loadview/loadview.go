@@ -452,11 +452,6 @@ func (s *Screen) prepare(set settings) tea.Cmd {
 	}
 }
 
-// staticEvent is the same event for every request.
-type staticEvent []byte
-
-func (e staticEvent) Render(dst []byte, _ uint64) ([]byte, error) { return append(dst, e...), nil }
-
 // eventSource turns the event field into the requests' events: a
 // template compiled once (its placeholders expanded per request), a
 // weighted mix of templates ("mix: s3 put=3, s3 delete=1"), a saved
@@ -465,7 +460,7 @@ func eventSource(set settings, templates *events.Registry, saved *events.Store, 
 	ev := set.event
 	switch {
 	case ev == "{}":
-		return staticEvent(ev), "empty event {}", nil
+		return events.Fixed(ev), "empty event {}", nil
 	case strings.HasPrefix(ev, "mix:"):
 		if templates == nil {
 			templates = events.NewRegistry()
@@ -480,12 +475,12 @@ func eventSource(set settings, templates *events.Registry, saved *events.Store, 
 		if err != nil {
 			return nil, "", err
 		}
-		return staticEvent(b), "saved event " + name, nil
+		return events.Fixed(b), "saved event " + name, nil
 	case !isTemplate(ev):
 		if err := events.ValidateJSON([]byte(ev)); err != nil {
 			return nil, "", fmt.Errorf("event: %w", err)
 		}
-		return staticEvent(ev), "inline event", nil
+		return events.Fixed(ev), "inline event", nil
 	}
 	if templates == nil {
 		templates = events.NewRegistry()
