@@ -11,10 +11,9 @@ import (
 	"time"
 
 	"github.com/lambench/lambench/internal/testbin"
+	"github.com/lambench/lambench/internal/testlocal"
 	"github.com/lambench/lambench/invoke"
 	"github.com/lambench/lambench/invoke/events"
-	"github.com/lambench/lambench/invoke/lambdaapi"
-	"github.com/lambench/lambench/invoke/local"
 	"github.com/lambench/lambench/loadgen"
 	"github.com/lambench/lambench/loadgen/report"
 	"github.com/lambench/lambench/loadgen/stats"
@@ -27,20 +26,7 @@ func TestMain(m *testing.M) { os.Exit(testbin.MainWithLambench(m, &lambenchBin))
 
 // startClient runs the local Lambda in a process of its own and returns a
 // Lambda API client of it.
-func startClient(t *testing.T) invoke.Client {
-	t.Helper()
-	srv, err := local.Start(context.Background(), local.Options{Executable: lambenchBin, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	c, err := lambdaapi.New(context.Background(), lambdaapi.Options{Kind: invoke.Local, Endpoint: srv.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
+func startClient(t *testing.T) invoke.Client { return testlocal.Serve(t, lambenchBin) }
 
 func TestRunPlainWritesReports(t *testing.T) {
 	c := startClient(t)

@@ -3,8 +3,6 @@ package sweep
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambench/lambench/emulator"
+	"github.com/lambench/lambench/internal/testlocal"
 	"github.com/lambench/lambench/invoke"
-	"github.com/lambench/lambench/invoke/lambdaapi"
 	"github.com/lambench/lambench/loadgen/stats"
 )
 
@@ -25,30 +23,7 @@ import (
 // while a sweep runs.
 func slowUpdateClient(t *testing.T, delay time.Duration) (invoke.Client, *lambda.Client) {
 	t.Helper()
-	srv, err := emulator.New(emulator.WithDemoExecutable(lambenchBin), emulator.WithFunctions(emulator.DemoFunctions()...),
-		emulator.WithLogger(slog.New(slog.DiscardHandler)), emulator.WithUpdateDelay(delay))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	endpoint := "http://" + ln.Addr().String()
-	c, err := lambdaapi.New(context.Background(), lambdaapi.Options{Kind: invoke.Local, Endpoint: endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c.Close()
-		srv.Close()
-		<-served
-		if left := srv.OwnedProcesses(); len(left) > 0 {
-			t.Errorf("processes left: %v", left)
-		}
-	})
+	endpoint, c := testlocal.InProcess(t, lambenchBin, emulator.WithUpdateDelay(delay))
 	other := lambda.New(lambda.Options{
 		BaseEndpoint: aws.String(endpoint), Region: "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("other", "actor", ""),

@@ -3,8 +3,6 @@ package sweep
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"net"
 	"os"
 	"strings"
 	"testing"
@@ -12,8 +10,8 @@ import (
 
 	"github.com/lambench/lambench/emulator"
 	"github.com/lambench/lambench/internal/testbin"
+	"github.com/lambench/lambench/internal/testlocal"
 	"github.com/lambench/lambench/invoke"
-	"github.com/lambench/lambench/invoke/lambdaapi"
 	"github.com/lambench/lambench/loadgen/stats"
 )
 
@@ -24,30 +22,7 @@ func TestMain(m *testing.M) { os.Exit(testbin.MainWithLambench(m, &lambenchBin))
 // localClient serves the demo functions from an in-process local Lambda
 // and returns a Lambda API client of it.
 func localClient(t *testing.T) invoke.Client {
-	t.Helper()
-	srv, err := emulator.New(emulator.WithDemoExecutable(lambenchBin), emulator.WithFunctions(emulator.DemoFunctions()...),
-		emulator.WithLogger(slog.New(slog.DiscardHandler)), emulator.WithUpdateDelay(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	c, err := lambdaapi.New(context.Background(), lambdaapi.Options{Kind: invoke.Local, Endpoint: "http://" + ln.Addr().String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c.Close()
-		srv.Close()
-		<-served
-		if left := srv.OwnedProcesses(); len(left) > 0 {
-			t.Errorf("processes left: %v", left)
-		}
-	})
+	_, c := testlocal.InProcess(t, lambenchBin, emulator.WithUpdateDelay(50*time.Millisecond))
 	return c
 }
 
