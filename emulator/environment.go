@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/lambench/lambench/emulator/cgroup"
@@ -89,6 +88,12 @@ type environment struct {
 	initErrType string
 	exitErr     error
 	exitPeak    int64
+	// seenPeak is the largest peak RSS read while the process lived (at
+	// the end of init and of each invocation): all that is known of a
+	// process's memory once it has exited, since a child's wait4
+	// ru_maxrss starts from lambench's own peak (exec records the peak of
+	// the address space it replaces, and Go starts children with vfork).
+	seenPeak int64
 	pid         int         // set once the process started
 	reaped      bool        // the process has been waited for: its pid may be reused
 	status      *procStatus // the live process's memory figures; nil once reaped
@@ -306,10 +311,10 @@ func (e *environment) supervise(started bool) {
 			e.status.close()
 			e.status = nil
 		}
-		var lastPeak int64 // what the process had reached while it lived
-		if e.status != nil {
-			lastPeak = e.status.peakRSS()
-		}
+		// A zombie's /proc status no longer holds VmHWM: what was seen
+		// while it lived, and the cgroup's peak (which also counts
+		// whatever the process started), are all there is.
+		lastPeak := e.seenPeak
 		if e.group != nil {
 			if st, err := e.group.Memory(); err == nil {
 				lastPeak, e.oomKilled = max(lastPeak, int64(st.Peak)), st.OOMKills > 0
@@ -319,14 +324,8 @@ func (e *environment) supervise(started bool) {
 		if exitedFirst {
 			err = e.cmd.Wait()
 		}
-		var peak int64
-		if st := e.cmd.ProcessState; st != nil {
-			ru, _ := st.SysUsage().(*syscall.Rusage)
-			peak = rusagePeak(ru)
-		}
-		peak = max(peak, lastPeak)
 		e.mu.Lock()
-		e.exitErr, e.exitPeak = err, peak
+		e.exitErr, e.exitPeak = err, lastPeak
 		e.mu.Unlock()
 		close(e.exited)
 	}
@@ -405,6 +404,7 @@ func (e *environment) memoryUsedMB() int {
 		e.mu.Lock()
 		if e.status != nil {
 			peak = e.status.peakRSS()
+			e.seenPeak = max(e.seenPeak, peak)
 		}
 		if e.meter != nil {
 			// The cgroup's peak with page cache bounds its peak without:
@@ -491,6 +491,9 @@ func (e *environment) handleNext(w http.ResponseWriter, r *http.Request) {
 	first := e.readyAt.IsZero()
 	if first {
 		e.readyAt = now
+		if e.status != nil {
+			e.seenPeak = e.status.peakRSS() // what init used, should the first invocation kill it
+		}
 	}
 	e.mu.Unlock()
 	if first {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -265,6 +266,31 @@ func TestProcessExitIsRuntimeExitError(t *testing.T) {
 	if !strings.Contains(r.log, "Init Duration") {
 		t.Errorf("invoke after a crash was not cold:\n%s", r.log)
 	}
+}
+
+// TestExitedProcessMemoryIsItsOwn: Max Memory Used of an environment whose
+// process exited is the function's, not lambench's. A child's wait4
+// ru_maxrss starts from its parent's peak (exec records the peak of the
+// address space it replaces, and Go starts children with vfork), so it
+// reported the local Lambda's own peak for every crash.
+func TestExitedProcessMemoryIsItsOwn(t *testing.T) {
+	ballast := make([]byte, 400<<20) // lifts this process's peak RSS above 400 MB
+	for i := 0; i < len(ballast); i += 4096 {
+		ballast[i] = 1
+	}
+	_, url := newTestServer(t, []Function{demoFn("crash", "crash", func(f *Function) { f.MemoryMB = 3008 })})
+	for range 2 {
+		r := invokeHTTP(t, url, "crash", `{"code":3}`)
+		ls := lines(r.log)
+		m := reportRE.FindStringSubmatch(ls[len(ls)-1])
+		if m == nil {
+			t.Fatalf("no REPORT line:\n%s", r.log)
+		}
+		if mem := atoi(t, m[5]); mem < 1 || mem > 100 {
+			t.Errorf("Max Memory Used %d MB for a crashed demo (this process's peak is over 400 MB): not the function's own", mem)
+		}
+	}
+	runtime.KeepAlive(ballast)
 }
 
 func TestIdleProcessDeathIsDetected(t *testing.T) {

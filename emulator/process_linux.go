@@ -87,14 +87,6 @@ func parseVmHWM(b []byte) int64 {
 
 func (p *procStatus) close() { syscall.Close(p.fd) }
 
-// rusagePeak converts wait4's ru_maxrss (KiB on Linux) to bytes.
-func rusagePeak(ru *syscall.Rusage) int64 {
-	if ru == nil {
-		return 0
-	}
-	return ru.Maxrss << 10
-}
-
 // procStat returns a process's group id and start time (in clock ticks
 // since boot) from /proc/PID/stat.
 func procStat(pid int) (pgrp int, start uint64, err error) {

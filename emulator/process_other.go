@@ -30,13 +30,6 @@ func openProcStatus(pid int) (*procStatus, error) { return &procStatus{}, nil }
 func (p *procStatus) peakRSS() int64              { return 0 }
 func (p *procStatus) close()                      {}
 
-func rusagePeak(ru *syscall.Rusage) int64 {
-	if ru == nil {
-		return 0
-	}
-	return ru.Maxrss // bytes on BSD-derived systems
-}
-
 func ownerID() string { return strconv.Itoa(os.Getpid()) }
 
 func sweepOrphans() (int, error) { return 0, nil }
