@@ -155,7 +155,7 @@ func (s *Server) createFunction(req *createFunctionRequest) (*function, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.Code = dir
+	f.Code, f.pkg = dir, digestPackage(req.Code.ZipFile)
 	fn, err := s.register(f, originAPI)
 	if err != nil {
 		os.RemoveAll(dir)
@@ -186,11 +186,15 @@ func (s *Server) unpackCode(name, rev string, code *functionCode) (string, error
 		return "", errEntityTooLarge("Zipped size must be smaller than %d bytes", codezip.MaxZippedBytes)
 	}
 	parent := filepath.Join(s.codeRoot(), name)
+	_, statErr := os.Stat(parent)
 	if err := os.MkdirAll(parent, codeDirPermission); err != nil {
 		return "", errService("store the code of %s: %v", name, err)
 	}
 	dir := filepath.Join(parent, rev)
 	if _, err := codezip.Extract(code.ZipFile, dir, s.opts.maxUnzipped); err != nil {
+		if statErr != nil {
+			os.Remove(parent) // made for this upload: nothing is left of a rejected one
+		}
 		switch {
 		case errors.Is(err, codezip.ErrTooLarge):
 			return "", errInvalidParameter("Unzipped size must be smaller than %d bytes", s.maxUnzipped())
@@ -261,7 +265,7 @@ func (s *Server) handleUpdateCode(w http.ResponseWriter, r *http.Request) {
 		if err := checkChangeable(fn, req.RevisionId); err != nil {
 			return err
 		}
-		f.Code, f.Command = dir, nil
+		f.Code, f.Command, f.pkg = dir, nil, digestPackage(req.ZipFile)
 		if len(req.Architectures) == 1 {
 			f.Architecture = req.Architectures[0]
 		}

@@ -4,7 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
@@ -218,8 +220,24 @@ func pidAlive(pid int) bool {
 	return i > 0 && len(st) > i+2 && st[i+2] != 'Z'
 }
 
+// storedZip is a package of one uncompressed file, whose bytes can be
+// corrupted in place.
+func storedZip(t testing.TB, name, content string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(content))
+	zw.Close()
+	return buf.Bytes()
+}
+
 func TestCreateFunctionRejectsBadPackages(t *testing.T) {
-	_, url := newTestServer(t, nil, WithMaxUnzipped(1<<20))
+	state := t.TempDir()
+	_, url := newTestServer(t, nil, WithMaxUnzipped(1<<20), WithStateDir(state))
 	c := sdkClient(url)
 	ctx := context.Background()
 	create := func(name string, zipFile []byte, mod ...func(*lambda.CreateFunctionInput)) error {
@@ -232,6 +250,19 @@ func TestCreateFunctionRejectsBadPackages(t *testing.T) {
 		return err
 	}
 	bomb := zipOf(t, map[string]string{"bootstrap": strings.Repeat("\x00", 2<<20)})
+	// A flipped byte fails the entry's CRC; a size that lies in both
+	// headers makes the entry end early.
+	crc := storedZip(t, "bootstrap", "#!/bin/sh\necho checksummed\n")
+	crc[bytes.Index(crc, []byte("checksummed"))] ^= 1
+	liar := zipOf(t, map[string]string{"bootstrap": strings.Repeat("x", 1<<16)})
+	for _, sig := range [][]byte{{'P', 'K', 3, 4}, {'P', 'K', 1, 2}} { // local and central headers
+		i := bytes.Index(liar, sig)
+		off := 22 // uncompressed size in the local header
+		if sig[2] == 1 {
+			off = 24 // in the central directory
+		}
+		binary.LittleEndian.PutUint32(liar[i+off:], 1000)
+	}
 	cases := []struct {
 		name string
 		err  error
@@ -241,6 +272,8 @@ func TestCreateFunctionRejectsBadPackages(t *testing.T) {
 		{"slip", create("slip", zipOf(t, map[string]string{"../../evil": "x"})), "InvalidParameterValueException", "Could not unzip uploaded file"},
 		{"bomb", create("bomb", bomb), "InvalidParameterValueException", "Unzipped size must be smaller than 1048576 bytes"},
 		{"not a zip", create("junk", []byte("hello")), "InvalidParameterValueException", "Could not unzip uploaded file"},
+		{"bad checksum", create("crc", crc), "InvalidParameterValueException", "checksum error"},
+		{"lying size", create("liar", liar), "InvalidParameterValueException", "Could not unzip uploaded file"},
 		{"memory", create("mem", demoZip(t, "echo"), func(in *lambda.CreateFunctionInput) { in.MemorySize = aws.Int32(64) }), "InvalidParameterValueException", "memory"},
 		{"runtime", create("rt", demoZip(t, "echo"), func(in *lambda.CreateFunctionInput) { in.Runtime = "java21" }), "InvalidParameterValueException", "runtime"},
 		{"s3", create("s3", nil, func(in *lambda.CreateFunctionInput) {
@@ -258,6 +291,9 @@ func TestCreateFunctionRejectsBadPackages(t *testing.T) {
 	list, _ := c.ListFunctions(ctx, &lambda.ListFunctionsInput{})
 	if len(list.Functions) != 0 {
 		t.Errorf("rejected packages left functions behind: %d", len(list.Functions))
+	}
+	if left, _ := filepath.Glob(filepath.Join(state, "code", "*")); len(left) != 0 {
+		t.Errorf("rejected packages left code directories behind: %v", left)
 	}
 }
 
@@ -295,10 +331,18 @@ func TestStateDirKeepsFunctionsAcrossRestarts(t *testing.T) {
 	first, url := newTestServer(t, []Function{demoFn("configured", "echo")}, WithStateDir(state))
 	c := sdkClient(url)
 	ctx := context.Background()
+	pkg := demoZip(t, "echo")
+	sum := sha256.Sum256(pkg)
+	wantSha := base64.StdEncoding.EncodeToString(sum[:])
 	for _, name := range []string{"kept", "dropped"} {
-		if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String(name), Runtime: types.RuntimeProvidedal2023,
-			Handler: aws.String("bootstrap"), Role: aws.String("r"), MemorySize: aws.Int32(384), Code: &types.FunctionCode{ZipFile: demoZip(t, "echo")}}); err != nil {
+		out, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String(name), Runtime: types.RuntimeProvidedal2023,
+			Handler: aws.String("bootstrap"), Role: aws.String("r"), MemorySize: aws.Int32(384), Code: &types.FunctionCode{ZipFile: pkg}})
+		if err != nil {
 			t.Fatal(err)
+		}
+		// As on AWS, CodeSize and CodeSha256 are the uploaded zip's.
+		if aws.ToString(out.CodeSha256) != wantSha || out.CodeSize != int64(len(pkg)) {
+			t.Errorf("created %s: CodeSha256 %s CodeSize %d, want the zip's %s %d", name, aws.ToString(out.CodeSha256), out.CodeSize, wantSha, len(pkg))
 		}
 	}
 	c.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("dropped")})
@@ -313,8 +357,8 @@ func TestStateDirKeepsFunctionsAcrossRestarts(t *testing.T) {
 	var names []string
 	for _, f := range list.Functions {
 		names = append(names, aws.ToString(f.FunctionName))
-		if aws.ToString(f.FunctionName) == "kept" && aws.ToInt32(f.MemorySize) != 384 {
-			t.Errorf("kept came back with %d MB", aws.ToInt32(f.MemorySize))
+		if aws.ToString(f.FunctionName) == "kept" && (aws.ToInt32(f.MemorySize) != 384 || aws.ToString(f.CodeSha256) != wantSha || f.CodeSize != int64(len(pkg))) {
+			t.Errorf("kept came back with %d MB, CodeSha256 %s, CodeSize %d", aws.ToInt32(f.MemorySize), aws.ToString(f.CodeSha256), f.CodeSize)
 		}
 	}
 	if strings.Join(names, ",") != "configured,kept" {

@@ -94,9 +94,9 @@ type environment struct {
 	// ru_maxrss starts from lambench's own peak (exec records the peak of
 	// the address space it replaces, and Go starts children with vfork).
 	seenPeak int64
-	pid         int         // set once the process started
-	reaped      bool        // the process has been waited for: its pid may be reused
-	status      *procStatus // the live process's memory figures; nil once reaped
+	pid      int         // set once the process started
+	reaped   bool        // the process has been waited for: its pid may be reused
+	status   *procStatus // the live process's memory figures; nil once reaped
 
 	tail *tailBuffer // the current invocation's tail; guarded by capture.mu
 }

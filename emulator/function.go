@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
@@ -87,6 +89,22 @@ type Function struct {
 	// minutes)" or "cron(0 12 * * ? *)", invokes the function with a
 	// Scheduled Event, asynchronously, as an EventBridge rule does.
 	Schedule string
+
+	// pkg describes the deployment package a function created through the
+	// API was uploaded as: CodeSize and CodeSha256 are the zip's, as on
+	// AWS, not those of the files it held.
+	pkg packageDigest
+}
+
+// A packageDigest is the size and base64 SHA-256 of an uploaded zip.
+type packageDigest struct {
+	Size   int64  `json:",omitempty"`
+	Sha256 string `json:",omitempty"`
+}
+
+func digestPackage(zip []byte) packageDigest {
+	sum := sha256.Sum256(zip)
+	return packageDigest{Size: int64(len(zip)), Sha256: base64.StdEncoding.EncodeToString(sum[:])}
 }
 
 // CredentialSource gives a function process its AWS credentials.

@@ -230,6 +230,8 @@ func (s *Server) codeInfo(fn *function) (int64, string) {
 	var size int64
 	var sum string
 	switch {
+	case cfg.pkg.Sha256 != "":
+		size, sum = cfg.pkg.Size, cfg.pkg.Sha256
 	case strings.HasPrefix(cfg.Code, BuiltinPrefix):
 		s.exeOnce.Do(func() { s.exeSize, s.exeSha256 = hashFiles([]string{s.opts.demoExecutable}) })
 		size, sum = s.exeSize, s.exeSha256

@@ -26,6 +26,7 @@ const runtimeDirPrefix = "lambench-"
 type persistedFunction struct {
 	Function     Function
 	Code         string // relative to the state directory
+	Package      packageDigest
 	RevisionID   string
 	LastModified time.Time
 }
@@ -45,7 +46,7 @@ func (s *Server) persist(fn *function) error {
 		return nil
 	}
 	fn.mu.Lock()
-	p := persistedFunction{Function: fn.cfg, RevisionID: fn.revisionID, LastModified: fn.lastModified}
+	p := persistedFunction{Function: fn.cfg, Package: fn.cfg.pkg, RevisionID: fn.revisionID, LastModified: fn.lastModified}
 	fn.mu.Unlock()
 	rel, err := filepath.Rel(s.opts.stateDir, p.Function.Code)
 	if err != nil || strings.HasPrefix(rel, "..") {
@@ -101,6 +102,7 @@ func (s *Server) loadState() error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		p.Function.Code = filepath.Join(s.opts.stateDir, p.Code)
+		p.Function.pkg = p.Package
 		if s.function(p.Function.Name) != nil {
 			s.opts.logger.Warn("a function saved in the state directory has the name of a configured one; the configured one wins",
 				"function", p.Function.Name, "saved", path)

@@ -32,8 +32,33 @@ const (
 var (
 	ErrUnsafePath = errors.New("unsafe path")
 	ErrTooLarge   = errors.New("too large")
-	ErrNotZip     = errors.New("not a zip file")
+	// ErrNotZip is a package that is no zip, or whose entries cannot be
+	// read (a bad checksum, a size that lies, an unknown compression).
+	ErrNotZip = errors.New("not a zip file")
 )
+
+// openEntry opens a zip entry for reading; its errors, at open and while
+// reading, are the package's fault, and say so with ErrNotZip.
+func openEntry(f *zip.File) (io.ReadCloser, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrNotZip, f.Name, err)
+	}
+	return entryReader{rc, f.Name}, nil
+}
+
+type entryReader struct {
+	io.ReadCloser
+	name string
+}
+
+func (r entryReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%w: %s: %v", ErrNotZip, r.name, err)
+	}
+	return n, err
+}
 
 // Stats describes what Extract wrote.
 type Stats struct {
@@ -139,7 +164,7 @@ func cleanName(name string) (string, error) {
 
 // writeLink creates a symbolic link whose target stays inside the package.
 func writeLink(f *zip.File, dir, name, target string) error {
-	rc, err := f.Open()
+	rc, err := openEntry(f)
 	if err != nil {
 		return err
 	}
@@ -231,7 +256,7 @@ func resolvesInside(root, rel string) bool {
 }
 
 func writeFile(f *zip.File, target string, perm fs.FileMode, budget, max int64) (int64, error) {
-	rc, err := f.Open()
+	rc, err := openEntry(f)
 	if err != nil {
 		return 0, err
 	}
