@@ -278,6 +278,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 			endpoint: endpoint, front: frontURL, region: opts.Region, concurrency: srv.AccountConcurrency(),
 			names: names, source: source, limits: srv.Limits(), runtimes: srv.RuntimeNotes(),
 			maxInit: opts.MaxInitializing, stateDir: opts.StateDir, onFailure: onFailure,
+			signedBy: firstKeyID(creds),
 		})
 	}
 
@@ -441,6 +442,7 @@ type banner struct {
 	source, limits          string
 	runtimes                []string
 	stateDir, onFailure     string
+	signedBy                string // the access key id requests must be signed with; "" when any will do
 }
 
 func printServeBanner(io *IOStreams, b banner) {
@@ -469,15 +471,31 @@ func printServeBanner(io *IOStreams, b banner) {
 	if len(b.names) > 0 && !contains(b.names, example) {
 		example = b.names[0]
 	}
-	fmt.Fprintf(w, "Try it with the aws CLI (any credentials will do):\n")
-	fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=%s\n", b.region)
+	if b.signedBy == "" {
+		fmt.Fprintf(w, "Try it with the aws CLI (any credentials will do):\n")
+		fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=%s\n", b.region)
+	} else {
+		fmt.Fprintf(w, "Requests must be signed (SigV4) with the access key %s and its secret; others get 403.\n", b.signedBy)
+		fmt.Fprintf(w, "Try it with the aws CLI:\n")
+		fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=<its secret> AWS_DEFAULT_REGION=%s\n", b.signedBy, b.region)
+	}
 	fmt.Fprintf(w, "  aws lambda list-functions --endpoint-url %s\n", b.endpoint)
 	fmt.Fprintf(w, "  aws lambda invoke --endpoint-url %s --function-name %s --payload '{\"name\":\"x\"}' --log-type Tail out.json\n", b.endpoint, example)
 	fmt.Fprintf(w, "  (aws CLI v2: add --cli-binary-format raw-in-base64-out)\n")
-	if b.front != "" {
+	switch {
+	case b.front != "" && b.signedBy == "":
 		fmt.Fprintf(w, "or any HTTP client:\n  curl %s/%s/anything?x=1\n", b.front, example)
+	case b.front != "":
+		fmt.Fprintf(w, "or an HTTP client that signs:\n  curl --aws-sigv4 aws:amz:%s:lambda --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\" %s/%s/anything?x=1\n", b.region, b.front, example)
 	}
 	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
+}
+
+func firstKeyID(creds []sigv4.Credentials) string {
+	if len(creds) == 0 {
+		return ""
+	}
+	return creds[0].AccessKeyID
 }
 
 func contains(s []string, v string) bool {
