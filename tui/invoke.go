@@ -130,12 +130,26 @@ func (d pickDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
 func (d pickDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
 	it := item.(pickItem)
 	cursor := "  "
-	line := fmt.Sprintf("%-14s %-28s ", it.group, it.name)
+	// Columns fit the longest service (alexa-skills-kit) and most events;
+	// a longer event name is cut, wider terminals cut less.
+	nameW := 28
+	if m.Width() >= 120 {
+		nameW = 36
+	}
+	line := fit(it.group, 16) + " " + fit(it.name, nameW) + " "
 	if index == m.Index() {
 		cursor = "▸ "
 		line = d.st.Selected.Render(line)
 	}
 	fmt.Fprint(w, truncate(cursor+line+d.st.Muted.Render(it.desc), m.Width()))
+}
+
+// fit pads s to width cells, or cuts it to width with an ellipsis.
+func fit(s string, width int) string {
+	if n := len([]rune(s)); n <= width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return string([]rune(s)[:width-1]) + "…"
 }
 
 type invokeScreen struct {

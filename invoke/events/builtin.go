@@ -309,6 +309,229 @@ var specs = []spec{
 		pString("function-name", "MyCustomResourceFunction", "the function behind the resource (ServiceToken)"),
 		pJSON("resource-properties", `{"List":["1","2","3"]}`, "the resource's properties (ServiceToken and StackName are added)"),
 	}, arn())},
+	{name: "alexa-skills-kit start-session", desc: "Alexa Skills Kit LaunchRequest, the start of a session", params: alexaParams()},
+	{name: "alexa-skills-kit end-session", desc: "Alexa Skills Kit SessionEndedRequest, the end of a session", params: append(alexaParams(),
+		pJSON("session-attributes", "{}", "session attributes the skill saved, a JSON object"),
+		pString("reason", "USER_INITIATED", "why the session ended (USER_INITIATED, ERROR, EXCEEDED_MAX_REPROMPTS)"))},
+	{name: "alexa-skills-kit intent-answer", desc: "Alexa Skills Kit IntentRequest for AnswerIntent (trivia game)", params: append(alexaParams(),
+		pJSON("session-attributes", triviaAttributes, "session attributes the skill saved, a JSON object"),
+		pString("answer", "1", "the Answer slot's value"))},
+	{name: "alexa-skills-kit intent-getnewfact", desc: "Alexa Skills Kit IntentRequest for GetNewFactIntent (fact skill)", params: append(alexaParams(),
+		pJSON("session-attributes", "{}", "session attributes the skill saved, a JSON object"))},
+	{name: "alexa-skills-kit intent-mycoloris", desc: "Alexa Skills Kit IntentRequest for MyColorIsIntent (color expert)", params: append(alexaParams(),
+		pJSON("session-attributes", "{}", "session attributes the skill saved, a JSON object"),
+		pString("color", "blue", "the Color slot's value"))},
+	{name: "alexa-skills-kit intent-recipe", desc: "Alexa Skills Kit IntentRequest for RecipeIntent (how-to skill)", params: append(alexaParams(),
+		pJSON("session-attributes", "{}", "session attributes the skill saved, a JSON object"),
+		pString("item", "snowball", "the Item slot's value"))},
+	{name: "alexa-smart-home smart-home-control-turn-off-request", desc: "Alexa Smart Home (payload v2) TurnOffRequest", params: alexaHomeParams(true)},
+	{name: "alexa-smart-home smart-home-control-turn-on-request", desc: "Alexa Smart Home (payload v2) TurnOnRequest", params: alexaHomeParams(true)},
+	{name: "alexa-smart-home smart-home-discovery-request", desc: "Alexa Smart Home (payload v2) DiscoverAppliancesRequest", params: alexaHomeParams(false)},
+	{name: "appsync resolver", desc: "AWS AppSync direct Lambda resolver request (Cognito user pool caller)", params: join([]Param{
+		pString("field-name", "createSomething", "the field being resolved"),
+		pString("parent-type-name", "Mutation", "the type that holds the field (Query, Mutation, or a type)"),
+		pJSON("arguments", `{"id":"my identifier"}`, "the field's arguments, a JSON object"),
+		pJSON("selection-set", `["id","field1","field2"]`, `the selected fields, a JSON array of paths such as "author/name" (selectionSetGraphQL is derived)`),
+		pJSON("variables", "{}", "the operation's variables, a JSON object"),
+		pJSON("source", "null", "the parent field's resolved value (null for a root field)"),
+		pString("api-id", "abcdefghijklmnopqrstuvwxyz", "GraphQL API id, the first label of its host"),
+		pString("username", "jdoe", "the caller's user name"),
+		pString("email", "jdoe@example.com", "the caller's email claim"),
+		pString("user-pool-id", "", "user pool id (default: <region>_EXAMPLE)"),
+		pString("client-id", "1example23456789", "app client id (the aud claim)"),
+		pJSON("groups", "null", "the caller's user pool groups, a JSON array, or null"),
+		pString("source-ip", "127.0.0.1", "the caller's IP address"),
+		pJSON("headers", appsyncHeaders, "request headers (host and x-forwarded-for are added)"),
+	}, []Param{pRegion()})},
+	{name: "batch get-job", desc: "AWS Batch job lookup (input of the batch-get-job blueprint)", params: []Param{
+		pString("job-id", "", "the job's id (default: a new UUID per request)"),
+	}},
+	{name: "batch submit-job", desc: "AWS Batch job submission (input of the batch-submit-job blueprint)", params: []Param{
+		pString("job-name", "hello_world", "job name"),
+		pString("job-queue", "default", "job queue"),
+		pString("job-definition", "hello_world", "job definition, name or name:revision"),
+	}},
+	{name: "cloudfront ab-test", desc: "Amazon CloudFront Lambda@Edge viewer request with an experiment cookie (A/B test)", params: cloudfrontParams("", `{"User-Agent":"Test Agent","Cookie":"SomeCookie=1; AnotherOne=A; X-Experiment-Name=B"}`)},
+	{name: "cloudfront access-request-in-response", desc: "Amazon CloudFront Lambda@Edge viewer response, with the request", params: append(cloudfrontParams("", `{"User-Name":"CloudFront"}`),
+		cloudfrontResponseParams(`{"X-Cache":"Hello from Cloudfront"}`)...)},
+	{name: "cloudfront http-redirect", desc: "Amazon CloudFront Lambda@Edge viewer request to redirect", params: cloudfrontParams("", `{"User-Agent":"test-agent"}`)},
+	{name: "cloudfront modify-querystring", desc: "Amazon CloudFront Lambda@Edge viewer request with a query string to modify", params: cloudfrontParams("auth=test&foo=bar", `{"User-Agent":"Test Agent","User-Name":"aws-cloudfront"}`)},
+	{name: "cloudfront modify-response-header", desc: "Amazon CloudFront Lambda@Edge origin response with headers to modify", params: join(cloudfrontParams("", `{"User-Agent":"Test Agent"}`),
+		[]Param{pString("origin-domain", "example.org", "the custom origin's domain name (the Host of the origin request)")},
+		cloudfrontResponseParams(`{"Last-Modified":"2016-11-25","Vary":"*","X-Amz-Meta-Last-Modified":"2016-01-01"}`))},
+	{name: "cloudfront multiple-remote-calls-aggregate-response", desc: "Amazon CloudFront Lambda@Edge viewer request answered by aggregating remote calls", params: cloudfrontParams("", `{"User-Agent":"Test Agent"}`, "/forecast/Seattle:NewYork:Chicago:SanFrancisco")},
+	{name: "cloudfront normalize-querystring-to-improve-cache-hit", desc: "Amazon CloudFront Lambda@Edge viewer request with a query string to normalize", params: cloudfrontParams("size=LARGE&color=RED", `{"User-Agent":"Test Agent","User-Name":"aws-cloudfront"}`)},
+	{name: "cloudfront redirect-on-viewer-country", desc: "Amazon CloudFront Lambda@Edge origin request with the viewer's country", params: append(cloudfrontParams("", `{"CloudFront-Viewer-Country":"TW"}`),
+		pString("origin-domain", "example.org", "the custom origin's domain name (the Host of the origin request)"))},
+	{name: "cloudfront redirect-unauthenticated-users", desc: "Amazon CloudFront Lambda@Edge viewer request of a user to authenticate", params: cloudfrontParams("foo=bar", `{}`)},
+	{name: "cloudfront response-generation", desc: "Amazon CloudFront Lambda@Edge viewer request answered by the function", params: cloudfrontParams("", `{}`)},
+	{name: "cloudfront serve-object-on-viewer-device", desc: "Amazon CloudFront Lambda@Edge origin request with the viewer's device type", params: append(cloudfrontParams("", `{"CloudFront-Is-Desktop-Viewer":"true","CloudFront-Is-Mobile-Viewer":"false","CloudFront-Is-SmartTV-Viewer":"false","CloudFront-Is-Tablet-Viewer":"false"}`),
+		pString("origin-domain", "example.org", "the custom origin's domain name (the Host of the origin request)"))},
+	{name: "cloudfront simple-remote-call", desc: "Amazon CloudFront Lambda@Edge viewer request answered with a remote call", params: cloudfrontParams("", `{"User-Agent":"Test Agent","User-Name":"aws-cloudfront"}`)},
+	{name: "kinesis analytics", desc: "Amazon Kinesis Data Analytics (SQL) input preprocessing of Kinesis stream records", params: kinesisAnalyticsParams("This is a test from Kinesis Analytics", "record data (base64-encoded for you)")},
+	{name: "kinesis analytics-compressed", desc: "Amazon Kinesis Data Analytics (SQL) input preprocessing of gzip-compressed records", params: kinesisAnalyticsParams(`{"column1":"value1","column2":"value2"}`, "record data (gzip-compressed and base64-encoded for you)")},
+	{name: "kinesis analytics-kpl", desc: "Amazon Kinesis Data Analytics (SQL) input preprocessing of KPL-aggregated records", params: kinesisAnalyticsParams(`["Hello, this is a test 123.","This is a second user record."]`, "the user records the KPL aggregates into each record, a JSON array (aggregated and base64-encoded for you)")},
+	{name: "kinesis analytics-dynamodb", desc: "Amazon Kinesis Data Analytics (SQL) output delivered to a Lambda destination (rows to write to DynamoDB)", goType: "events.KinesisAnalyticsOutputDeliveryEvent", params: join([]Param{
+		pString("application", "example-application", "application name"),
+		pString("data", `{"ROWTIME_TIMESTAMP":"2017-12-15 01:09:50.000","VEHICLEID":"5","VEHICLECOUNT":18}`, "output row (base64-encoded for you)"),
+		pString("sequence", "49571347871967966406409637155186850213682522142927749122", "record id of the first record; the next ones follow"),
+		pCount("records"),
+	}, arn())},
+	{name: "kinesis apachelog", desc: "Amazon Data Firehose data transformation of Apache log lines", goType: "events.KinesisFirehoseEvent", params: join([]Param{
+		pString("data", `64.242.88.10 - - [07/Mar/2004:16:10:02 -0800] "GET /mailman/listinfo/hsdivision HTTP/1.1" 200 6291`, "record data, an Apache log line (base64-encoded for you)"),
+		pString("delivery-stream", "example-delivery-stream", "delivery stream name"),
+		pCount("records"),
+	}, arn())},
+	{name: "kinesis syslog", desc: "Amazon Data Firehose data transformation of syslog lines", goType: "events.KinesisFirehoseEvent", params: join([]Param{
+		pString("data", `Mar 12 12:00:08 server2 rcd[308]: Loaded 12 packages in 'ximian-red-carpet|351' (0.01878 seconds)`, "record data, a syslog line (base64-encoded for you)"),
+		pString("delivery-stream", "example-delivery-stream", "delivery stream name"),
+		pCount("records"),
+	}, arn())},
+	{name: "kinesis cloudwatch-logs-processor", desc: "Amazon Data Firehose data transformation of CloudWatch Logs subscription data (gzip+base64)", goType: "events.KinesisFirehoseEvent", params: join([]Param{
+		pString("log-group", "/aws/lambda/example-function", "log group name"),
+		pString("log-stream", "2024/01/01/[$LATEST]0123456789abcdef0123456789abcdef", "log stream name"),
+		pJSON("messages", `["[ERROR] First test message","[ERROR] Second test message"]`, "log lines of each record, a JSON array"),
+		pString("filter-name", "FirehoseStream_example", "subscription filter name"),
+		pString("delivery-stream", "example-delivery-stream", "delivery stream name"),
+		pCount("records"),
+	}, arn())},
+	{name: "lex book-car", desc: "Amazon Lex (V1) code hook for the BookCar intent", goType: "events.LexEvent", params: lexParams("BookTrip", "I would like to rent a car",
+		`{"PickUpCity":"Chicago","PickUpDate":"2030-11-08","ReturnDate":"2030-11-08","CarType":"economy","DriverAge":"21"}`)},
+	{name: "lex book-hotel", desc: "Amazon Lex (V1) code hook for the BookHotel intent", goType: "events.LexEvent", params: lexParams("BookTrip", "I would like to book a hotel",
+		`{"Location":"Chicago","CheckInDate":"2030-11-08","Nights":"4","RoomType":"queen"}`)},
+	{name: "lex make-appointment", desc: "Amazon Lex (V1) code hook for the MakeAppointment intent", goType: "events.LexEvent", params: lexParams("MakeAppointment", "I would like to make an appointment",
+		`{"AppointmentType":"whitening","Date":"2030-11-08","Time":"10:00"}`)},
+	{name: "lex order-flowers", desc: "Amazon Lex (V1) code hook for the OrderFlowers intent", goType: "events.LexEvent", params: lexParams("OrderFlowers", "I would like to order some flowers",
+		`{"FlowerType":"lilies","PickupDate":"2030-11-08","PickupTime":"10:00"}`)},
+	{name: "lex-v2 banking-bot", desc: "Amazon Lex V2 fulfillment code hook for the CheckBalance intent", params: lexV2Params("BankingBot", "J866BA0UQC", "01/01/1990", "FulfillmentCodeHook", "ReadyForFulfillment", "",
+		`{"dateofBirth":"1990-01-01","accountType":"Savings"}`)},
+	{name: "lex-v2 book-car", desc: "Amazon Lex V2 dialog code hook for the BookCar intent", params: lexV2Params("BookTrip", "CCGFLGVZMD", "Book a car", "DialogCodeHook", "InProgress", "PickUpCity",
+		`{"ReturnDate":null,"PickUpDate":null,"DriverAge":null,"CarType":null,"PickUpCity":null}`)},
+	{name: "lex-v2 book-hotel", desc: "Amazon Lex V2 dialog code hook for the BookHotel intent", params: lexV2Params("BookTrip", "CCGFLGVZMD", "Book a hotel", "DialogCodeHook", "InProgress", "Location",
+		`{"RoomType":null,"CheckInDate":null,"Nights":null,"Location":null}`)},
+	{name: "sagemaker ground-truth-pre-human", desc: "Amazon SageMaker Ground Truth pre-annotation (PreHumanTask) request", params: join([]Param{
+		pString("labeling-job-name", "example-job", "labeling job name"),
+		pString("source-ref", "s3://sagemakerexample/object_to_annotate.jpg", "S3 URI of the data object"),
+	}, arn())},
+	{name: "sagemaker ground-truth-annotation-consolidation", desc: "Amazon SageMaker Ground Truth annotation consolidation request", params: join([]Param{
+		pString("labeling-job-name", "example-job", "labeling job name"),
+		pString("label-attribute-name", "example-attribute", "the job's label attribute name"),
+		pString("s3-output-path", "s3://sagemakerexample/output", "the job's S3 output path"),
+		pString("execution-role", "sagemaker-role", "name of the job's execution role"),
+		pString("iteration-object-timestamp", "", "iteration and timestamp of the worker responses object (default: iteration-1/0/<now>)"),
+	}, arn())},
+	{name: "workmail email", desc: "Amazon WorkMail Run Lambda email flow rule", params: []Param{
+		pString("flow-direction", "INBOUND", "email flow direction (INBOUND, OUTBOUND)"),
+		pString("mail-from", "from@example.com", "envelope sender (MAIL FROM)"),
+		pString("sender", "sender@example.com", "Sender header"),
+		pJSON("recipients", `["recipient1@example.com","recipient2@example.com"]`, "envelope recipients, a JSON array"),
+		pString("subject", "Hello From Amazon WorkMail!", "subject"),
+		pString("message-id", "", "message id (default: a new UUID per request)"),
+	}},
+}
+
+const (
+	triviaAttributes = `{"score":0,"currentQuestionIndex":0,"speechOutput":"Question 1. What was Rudolph's father's name? 1. Blixen. 2. Comet. 3. Donner. 4. Dasher. ","correctAnswerText":"Donner","repromptText":"Question 1. What was Rudolph's father's name? 1. Blixen. 2. Comet. 3. Donner. 4. Dasher. ","questions":[16,20,29,2,19],"STATE":"_TRIVIAMODE","correctAnswerIndex":3}`
+	appsyncHeaders   = `{"accept":"*/*","accept-encoding":"gzip, deflate, br","accept-language":"en-US,en;q=0.9","content-type":"application/json","user-agent":"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_6) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/85.0.4183.83 Safari/537.36","x-forwarded-proto":"https","x-forwarded-port":"443"}`
+)
+
+func alexaParams() []Param {
+	return []Param{
+		pString("session-id", "", "session id, after amzn1.echo-api.session. (default: a new UUID per request)"),
+		pString("user-id", "testUser", "user id, after amzn1.ask.account."),
+		pString("application-id", "987654321", "the skill's id, after amzn1.ask.skill."),
+		pString("request-id", "", "request id, after amzn1.echo-api.request. (default: a new UUID per request)"),
+		pString("locale", "en-US", "the user's locale"),
+	}
+}
+
+func alexaHomeParams(appliance bool) []Param {
+	ps := []Param{
+		pString("access-token", "access-token-from-skill", "the user's OAuth access token from account linking"),
+		pString("message-id", "", "message id (default: a new UUID per request)"),
+	}
+	if appliance {
+		ps = append(ps,
+			pString("appliance-id", "unique-id-for-non-dimmable-bulb-specific-to-user1", "the appliance's id"),
+			pJSON("appliance-details", "{}", "additionalApplianceDetails the skill gave at discovery, a JSON object of strings"))
+	}
+	return ps
+}
+
+// cloudfrontParams are the parameters of a Lambda@Edge event's request;
+// uri is SAM's default unless given.
+func cloudfrontParams(querystring, headers string, uri ...string) []Param {
+	u := "/test"
+	if len(uri) > 0 {
+		u = uri[0]
+	}
+	return []Param{
+		pString("uri", u, "request URI"),
+		pString("method", "GET", "HTTP method"),
+		pString("querystring", querystring, "query string, without the ?"),
+		pJSON("headers", headers, `request headers: {"Name": "value" or ["v1", "v2"]}, as CloudFront sends them (Host is added)`),
+		pString("client-ip", "2001:cdba::3257:9652", "the viewer's IP address"),
+		pString("distribution-id", "EDFDVBD6EXAMPLE", "distribution id"),
+		pString("distribution-domain", "d111111abcdef8.cloudfront.net", "the distribution's domain name"),
+	}
+}
+
+func cloudfrontResponseParams(headers string) []Param {
+	return []Param{
+		pString("status", "200", "response status code"),
+		pString("status-description", "OK", "response status description"),
+		pJSON("response-headers", headers, `response headers: {"Name": "value" or ["v1", "v2"]}, as CloudFront sends them`),
+	}
+}
+
+func kinesisAnalyticsParams(data, help string) []Param {
+	kind := String
+	if strings.HasPrefix(data, "[") {
+		kind = JSON
+	}
+	return join([]Param{
+		pString("application", "example-application", "application name"),
+		pString("stream", "example-stream", "source stream name"),
+		{Name: "data", Default: data, Help: help, Kind: kind},
+		pString("partition-key", "partitionKey-03", "partition key"),
+		pString("sequence", "49571347871967966406409637155186850213682522142927749122", "sequence number of the first record; the next ones follow"),
+		pString("shard-id", "shardId-000000000000", "shard id"),
+		pCount("records"),
+	}, arn())
+}
+
+func lexParams(bot, transcript, slots string) []Param {
+	return []Param{
+		pString("user-id", "John", "user id the client sent"),
+		pString("input-transcript", transcript, "what the user said or typed"),
+		pString("invocation-source", "DialogCodeHook", "the code hook: DialogCodeHook or FulfillmentCodeHook"),
+		pString("output-dialog-mode", "Text", "Text or Voice"),
+		pString("bot-name", bot, "bot name"),
+		pString("bot-alias", "$LATEST", "bot alias"),
+		pJSON("slots", slots, "slot values, a JSON object of strings (null for a slot not filled yet); slotDetails are derived"),
+		pString("confirmation-status", "None", "intent confirmation: None, Confirmed or Denied"),
+		pJSON("session-attributes", "{}", "session attributes, a JSON object of strings"),
+		pJSON("request-attributes", "null", "request attributes, a JSON object of strings, or null"),
+	}
+}
+
+func lexV2Params(bot, botID, transcript, source, state, elicit, slots string) []Param {
+	return []Param{
+		pString("session-id", "", "session id the client chose (default: 15 random digits per request)"),
+		pString("input-transcript", transcript, "what the user said or typed"),
+		pString("invocation-source", source, "the code hook: DialogCodeHook or FulfillmentCodeHook"),
+		pString("input-mode", "Text", "Text, Speech or DTMF"),
+		pString("bot-name", bot, "bot name"),
+		pString("bot-id", botID, "bot id"),
+		pString("bot-alias-id", "TSTALIASID", "bot alias id"),
+		pString("bot-alias-name", "TestBotAlias", "bot alias name"),
+		pString("locale-id", "en_US", "bot locale"),
+		pJSON("slots", slots, "slot values, a JSON object of strings (null for a slot not filled yet), written as Lex V2 slots"),
+		pString("intent-state", state, "intent state: InProgress, ReadyForFulfillment, Fulfilled..."),
+		pString("confirmation-state", "None", "intent confirmation: None, Confirmed or Denied"),
+		pString("slot-to-elicit", elicit, "the slot Lex proposes to elicit next (empty: no proposedNextState)"),
+		pJSON("session-attributes", "{}", "session attributes, a JSON object of strings"),
+	}
 }
 
 func configParams() []Param {

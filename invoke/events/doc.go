@@ -20,9 +20,10 @@
 // left stale: ARNs, ids, timestamps (now, in each service's format), the
 // md5 of an SQS body and of its message attributes, base64 of Kinesis data,
 // S3 keys URL-encoded as S3 sends them, content lengths, API Gateway's
-// request context and Host header, and awslogs.data as base64(gzip(JSON))
-// of the given log lines. Where a service batches, count=N makes N records
-// with distinct ids, sequence numbers and receipt handles.
+// request context and Host header, awslogs.data as base64(gzip(JSON))
+// of the given log lines, CloudFront's header lists, Lex slot details and
+// KPL-aggregated Kinesis records. Where a service batches, count=N makes N
+// records with distinct ids, sequence numbers and receipt handles.
 //
 // # Load tests
 //

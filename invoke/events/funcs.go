@@ -105,7 +105,7 @@ var functionList = []*function{
 			return appendRandom(dst, st.rng(e.key, rec), args[0], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 		}},
 	{name: "now", volatile: true, min: 0, max: 1,
-		help: `now [layout]: the request's time in UTC; layouts iso (default, 2006-01-02T15:04:05Z), iso-ms, iso-ms-offset (2006-01-02T15:04:05.000+0000), clf (02/Jan/2006:15:04:05 +0000), amz (20060102T150405Z), rfc1123, date`,
+		help: `now [layout]: the request's time in UTC; layouts iso (default, 2006-01-02T15:04:05Z), iso-ms, iso-ms-offset (2006-01-02T15:04:05.000+0000), clf (02/Jan/2006:15:04:05 +0000), amz (20060102T150405Z), rfc1123, date, date_time (2006-01-02_15:04:05)`,
 		call: func(st *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
 			var layout []byte
 			if len(args) > 0 {
@@ -113,14 +113,22 @@ var functionList = []*function{
 			}
 			return appendTime(dst, st.time(), layout)
 		}},
-	{name: "epoch", volatile: true, raw: true, min: 0, max: 1,
-		help: `epoch [unit]: the request's time as a number: s (default), ms or float (seconds with milliseconds)`,
+	{name: "epoch", volatile: true, raw: true, min: 0, max: 2,
+		help: `epoch [unit] [offset]: the request's time as a number: s (default), ms or float (seconds with milliseconds), plus offset seconds (such as 3600 for a token's expiry)`,
 		call: func(st *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
 			unit := []byte("s")
 			if len(args) > 0 {
 				unit = args[0]
 			}
-			return appendEpoch(dst, st.time(), unit)
+			t := st.time()
+			if len(args) > 1 {
+				off, err := strconv.ParseInt(string(args[1]), 10, 32)
+				if err != nil {
+					return dst, fmt.Errorf("epoch offset %q is not a number of seconds", args[1])
+				}
+				t = t.Add(time.Duration(off) * time.Second)
+			}
+			return appendEpoch(dst, t, unit)
 		}},
 	{name: "sequencer", volatile: true, min: 0, max: 0,
 		help: `sequencer: an S3 event sequencer, increasing with time and record`,
@@ -330,6 +338,46 @@ var functionList = []*function{
 		call: func(st *state, e *expr, rec int, dst []byte, args [][]byte) ([]byte, error) {
 			return appendAWSLogs(dst, st, e, rec, args)
 		}},
+	{name: "gzip", min: 1, max: 1, help: `gzip s: s gzip-compressed (bytes: pass them to base64)`,
+		call: func(_ *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
+			var buf bytes.Buffer
+			w := gzip.NewWriter(&buf)
+			w.Write(args[0])
+			if err := w.Close(); err != nil {
+				return dst, err
+			}
+			return append(dst, buf.Bytes()...), nil
+		}},
+	{name: "kpl", min: 2, max: 2,
+		help: `kpl key records: a Kinesis Producer Library aggregated record of the records (a JSON array) under the partition key key (bytes: pass them to base64)`,
+		call: func(_ *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
+			return appendKPL(dst, args[0], args[1])
+		}},
+	{name: "cfheaders", raw: true, min: 1, max: -1,
+		help: `cfheaders obj name value...: a JSON object of headers (strings or string arrays) as CloudFront sends them, {"host": [{"key": "Host", "value": ...}]}, with each name set to value unless obj has it already (any case) or value is empty`,
+		call: func(_ *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
+			return appendCFHeaders(dst, args[0], args[1:])
+		}},
+	{name: "lexslotdetails", raw: true, min: 1, max: 1,
+		help: `lexslotdetails slots: the slotDetails of an Amazon Lex V1 event for a JSON object of slot values (strings or null)`,
+		call: func(_ *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
+			return appendLexSlotDetails(dst, args[0])
+		}},
+	{name: "lexv2slots", raw: true, min: 2, max: 2,
+		help: `lexv2slots slots intent|resolved: a JSON object of slot values (strings or null) as Amazon Lex V2 slots: all of them, unfilled ones null (intent), or the filled ones as a transcription's resolvedSlots (resolved)`,
+		call: func(_ *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
+			return appendLexV2Slots(dst, args[0], string(args[1]))
+		}},
+	{name: "graphqlselection", min: 1, max: 1,
+		help: `graphqlselection list: an AppSync selectionSetList (a JSON array of field paths such as "author/name") as its selectionSetGraphQL`,
+		call: func(_ *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
+			return appendGraphQLSelection(dst, args[0])
+		}},
+	{name: "objects", raw: true, min: 2, max: 2,
+		help: `objects name list: a JSON array of strings as an array of objects, each with the string as its member name: objects "address" ["a@example.com"] is [{"address":"a@example.com"}]`,
+		call: func(_ *state, _ *expr, _ int, dst []byte, args [][]byte) ([]byte, error) {
+			return appendObjects(dst, string(args[0]), args[1])
+		}},
 }
 
 // appendEscaped appends s escaped as the content of a JSON string.
@@ -423,8 +471,10 @@ func appendTime(dst []byte, t time.Time, layout []byte) ([]byte, error) {
 		return t.AppendFormat(dst, "Mon, 2 Jan 2006 15:04:05 -0700"), nil
 	case "date":
 		return t.AppendFormat(dst, "2006-01-02"), nil
+	case "date_time":
+		return t.AppendFormat(dst, "2006-01-02_15:04:05"), nil
 	}
-	return dst, fmt.Errorf("unknown time layout %q (iso, iso-ms, iso-ms-offset, clf, amz, rfc1123, date)", string(layout))
+	return dst, fmt.Errorf("unknown time layout %q (iso, iso-ms, iso-ms-offset, clf, amz, rfc1123, date, date_time)", string(layout))
 }
 
 func appendEpoch(dst []byte, t time.Time, unit []byte) ([]byte, error) {
@@ -868,4 +918,261 @@ func appendPathParameters(dst []byte, resource, path string) []byte {
 		return append(dst, "null"...)
 	}
 	return append(dst, '}')
+}
+
+// stringsOf reads a JSON array whose elements are strings (or, compacted, other
+// JSON values); null is no elements.
+func stringsOf(b []byte) ([]string, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		return nil, fmt.Errorf("want a JSON array, not %s", b)
+	}
+	out := make([]string, 0, len(items))
+	for _, item := range items {
+		var s string
+		if json.Unmarshal(item, &s) != nil {
+			var buf bytes.Buffer
+			if err := json.Compact(&buf, item); err != nil {
+				return nil, err
+			}
+			s = buf.String()
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// appendKPL appends a KPL aggregated record: the magic bytes, the protobuf
+// AggregatedRecord (one partition key; each record refers to it) and the
+// MD5 of the protobuf.
+func appendKPL(dst, key, records []byte) ([]byte, error) {
+	items, err := stringsOf(records)
+	if err != nil {
+		return dst, fmt.Errorf("records: %v", err)
+	}
+	field := func(b []byte, tag byte, v []byte) []byte {
+		b = append(b, tag)
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		return append(b, v...)
+	}
+	var pb []byte
+	pb = field(pb, 0x0a, key) // partition_key_table, field 1
+	for _, item := range items {
+		rec := []byte{0x08, 0x00}            // partition_key_index 0, field 1
+		rec = field(rec, 0x1a, []byte(item)) // data, field 3
+		pb = field(pb, 0x1a, rec)            // records, field 3
+	}
+	sum := md5.Sum(pb)
+	dst = append(dst, 0xf3, 0x89, 0x9a, 0xc2)
+	dst = append(dst, pb...)
+	return append(dst, sum[:]...), nil
+}
+
+func appendCFHeaders(dst, obj []byte, pairs [][]byte) ([]byte, error) {
+	if len(pairs)%2 != 0 {
+		return dst, fmt.Errorf("cfheaders takes name value pairs after the object")
+	}
+	members, _, err := decodeObject(obj)
+	if err != nil {
+		return dst, err
+	}
+	type entry struct{ key, value string }
+	var order []string
+	byName := map[string][]entry{}
+	add := func(name, value string) {
+		k := strings.ToLower(name)
+		if _, seen := byName[k]; !seen {
+			order = append(order, k)
+		}
+		byName[k] = append(byName[k], entry{name, value})
+	}
+	for _, m := range members {
+		values, err := m.values()
+		if err != nil {
+			return dst, err
+		}
+		for _, v := range values {
+			add(m.name, v)
+		}
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		name, value := string(pairs[i]), string(pairs[i+1])
+		if _, ok := byName[strings.ToLower(name)]; ok || value == "" {
+			continue
+		}
+		add(name, value)
+	}
+	dst = append(dst, '{')
+	for i, k := range order {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendQuoted(dst, k)
+		dst = append(dst, ":["...)
+		for j, e := range byName[k] {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"key":`...)
+			dst = appendQuoted(dst, e.key)
+			dst = append(dst, `,"value":`...)
+			dst = appendQuoted(dst, e.value)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}'), nil
+}
+
+// lexSlots reads a JSON object of slot values: strings, or null for a slot
+// not filled yet.
+func lexSlots(obj []byte) ([]member, []*string, error) {
+	members, _, err := decodeObject(obj)
+	if err != nil {
+		return nil, nil, err
+	}
+	values := make([]*string, len(members))
+	for i, m := range members {
+		if string(m.value) == "null" {
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(m.value, &s); err != nil {
+			return nil, nil, fmt.Errorf("slot %q: want a string or null, not %s", m.name, m.value)
+		}
+		values[i] = &s
+	}
+	return members, values, nil
+}
+
+func appendLexSlotDetails(dst, obj []byte) ([]byte, error) {
+	members, values, err := lexSlots(obj)
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst, '{')
+	for i, m := range members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendQuoted(dst, m.name)
+		if values[i] == nil {
+			dst = append(dst, `:{"resolutions":[],"originalValue":null}`...)
+			continue
+		}
+		dst = append(dst, `:{"resolutions":[{"value":`...)
+		dst = appendQuoted(dst, *values[i])
+		dst = append(dst, `}],"originalValue":`...)
+		dst = appendQuoted(dst, *values[i])
+		dst = append(dst, '}')
+	}
+	return append(dst, '}'), nil
+}
+
+func appendLexV2Slots(dst, obj []byte, mode string) ([]byte, error) {
+	if mode != "intent" && mode != "resolved" {
+		return dst, fmt.Errorf("lexv2slots: mode %q is not intent or resolved", mode)
+	}
+	members, values, err := lexSlots(obj)
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst, '{')
+	n := 0
+	for i, m := range members {
+		v := values[i]
+		if v == nil && mode == "resolved" {
+			continue
+		}
+		if n > 0 {
+			dst = append(dst, ',')
+		}
+		n++
+		dst = appendQuoted(dst, m.name)
+		dst = append(dst, ':')
+		if v == nil {
+			dst = append(dst, "null"...)
+			continue
+		}
+		dst = append(dst, `{"shape":"Scalar","value":{"originalValue":`...)
+		dst = appendQuoted(dst, *v)
+		dst = append(dst, `,"resolvedValues":[`...)
+		dst = appendQuoted(dst, *v)
+		dst = append(dst, ']')
+		if mode == "intent" {
+			dst = append(dst, `,"interpretedValue":`...)
+			dst = appendQuoted(dst, *v)
+		}
+		dst = append(dst, "}}"...)
+	}
+	return append(dst, '}'), nil
+}
+
+// appendGraphQLSelection writes a selection set list ("id", "author",
+// "author/name") as GraphQL, two spaces an indent as AppSync does.
+func appendGraphQLSelection(dst, list []byte) ([]byte, error) {
+	paths, err := stringsOf(list)
+	if err != nil {
+		return dst, fmt.Errorf("selection set: %v", err)
+	}
+	type field struct {
+		name     string
+		children []*field
+	}
+	root := &field{}
+	for _, p := range paths {
+		f := root
+		for _, name := range strings.Split(p, "/") {
+			if name == "" {
+				continue
+			}
+			var next *field
+			for _, c := range f.children {
+				if c.name == name {
+					next = c
+				}
+			}
+			if next == nil {
+				next = &field{name: name}
+				f.children = append(f.children, next)
+			}
+			f = next
+		}
+	}
+	var write func(f *field, indent string)
+	write = func(f *field, indent string) {
+		dst = append(dst, "{\n"...)
+		for _, c := range f.children {
+			dst = append(dst, indent+"  "...)
+			dst = append(dst, c.name...)
+			if len(c.children) > 0 {
+				dst = append(dst, ' ')
+				write(c, indent+"  ")
+			}
+			dst = append(dst, '\n')
+		}
+		dst = append(dst, indent...)
+		dst = append(dst, '}')
+	}
+	write(root, "")
+	return dst, nil
+}
+
+func appendObjects(dst []byte, name string, list []byte) ([]byte, error) {
+	items, err := stringsOf(list)
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst, '[')
+	for i, item := range items {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '{')
+		dst = appendQuoted(dst, name)
+		dst = append(dst, ':')
+		dst = appendQuoted(dst, item)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']'), nil
 }

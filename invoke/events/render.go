@@ -141,11 +141,21 @@ func (t *Template) Compile(values map[string]string, opts ...Option) (*Renderer,
 	c.flush()
 	r.segs = c.segs
 	// Render once so that errors show now rather than in the middle of a
-	// load test: a json parameter that is not what its function wants, or a
-	// user template that does not make valid JSON.
-	out, err := r.Render(nil, 1)
-	if err != nil {
-		return nil, err
+	// load test: a json parameter that is not what its function wants (also
+	// in an action evaluated per request, which names its parameters as
+	// folded ones do), or a user template that does not make valid JSON.
+	st := newState(r)
+	st.reset(1)
+	var out []byte
+	for i := range r.segs {
+		s := &r.segs[i]
+		if s.e == nil {
+			out = append(out, s.lit...)
+			continue
+		}
+		if out, err = st.emit(out, s.e, s.rec, s.inString); err != nil {
+			return nil, t.actionError(s.e, params, err)
+		}
 	}
 	if err := checkJSON(out); err != nil {
 		return nil, t.jsonError(out, err, params, count)

@@ -44,6 +44,7 @@ var goTypes = map[string]func() any{
 	"events.ConfigEvent":                                  func() any { return new(lambdaevents.ConfigEvent) },
 	"events.ConnectEvent":                                 func() any { return new(lambdaevents.ConnectEvent) },
 	"events.KinesisFirehoseEvent":                         func() any { return new(lambdaevents.KinesisFirehoseEvent) },
+	"events.KinesisAnalyticsOutputDeliveryEvent":          func() any { return new(lambdaevents.KinesisAnalyticsOutputDeliveryEvent) },
 	"events.LexEvent":                                     func() any { return new(lambdaevents.LexEvent) },
 	"events.S3BatchJobEvent":                              func() any { return new(lambdaevents.S3BatchJobEvent) },
 	"events.SimpleEmailEvent":                             func() any { return new(lambdaevents.SimpleEmailEvent) },
@@ -80,7 +81,12 @@ var httpFree = []string{"headers", "multiValueHeaders", "queryStringParameters",
 //     custom-data parameter); the sample's trigger has none.
 //   - codepipeline outputArtifacts: the sample's action has none.
 //   - kinesis-firehose sourceKinesisStreamArn, kinesisRecordMetadata: only
-//     when a Kinesis stream is the source (see kinesis streams-as-source).
+//     when a Kinesis stream is the source (see kinesis streams-as-source);
+//     the same for the apachelog, syslog and cloudwatch-logs-processor
+//     transformations, whose records come from Direct PUT.
+//   - kinesis analytics-dynamodb lambdaDeliveryRecordMetadata: Kinesis Data
+//     Analytics sends each output record's retryHint; aws-lambda-go's type
+//     and sample lack it (see looseTypes).
 var samples = map[string]sampleCheck{
 	"s3 put":              {file: "s3-event.json", skip: []string{"Records.s3.object.versionId"}},
 	"s3 delete":           {file: "s3-event.json", skip: []string{"Records.s3.object.versionId", "Records.s3.object.size", "Records.s3.object.eTag"}},
@@ -118,7 +124,17 @@ var samples = map[string]sampleCheck{
 	"ses email-receiving":                       {file: "ses-lambda-event.json"},
 	"cognito pre-token-generation-v2": {file: "cognito-event-userpools-pretokengen-v2.json",
 		free: []string{"request.userAttributes"}, skip: []string{"response.claimsAndScopeOverrideDetails"}},
+	"kinesis apachelog":                 {file: "kinesis-firehose-event.json", skip: []string{"sourceKinesisStreamArn", "records.kinesisRecordMetadata"}},
+	"kinesis syslog":                    {file: "kinesis-firehose-event.json", skip: []string{"sourceKinesisStreamArn", "records.kinesisRecordMetadata"}},
+	"kinesis cloudwatch-logs-processor": {file: "kinesis-firehose-event.json", skip: []string{"sourceKinesisStreamArn", "records.kinesisRecordMetadata"}},
+	"kinesis analytics-dynamodb":        {file: "kinesis-analytics-output-delivery-event.json", skip: []string{"records.lambdaDeliveryRecordMetadata"}},
+	"lex book-car":                      {file: "lex-event.json", free: lexFree},
+	"lex book-hotel":                    {file: "lex-event.json", free: lexFree},
+	"lex make-appointment":              {file: "lex-event.json", free: lexFree},
+	"lex order-flowers":                 {file: "lex-event.json", free: lexFree},
 }
+
+var lexFree = []string{"currentIntent.slots", "currentIntent.slotDetails", "sessionAttributes", "requestAttributes"}
 
 var fixedTime = time.Date(2024, 5, 6, 7, 8, 9, 123_000_000, time.UTC)
 
@@ -159,8 +175,9 @@ func decodeInto(t *testing.T, tmpl *Template, event []byte) any {
 }
 
 // looseTypes are templates whose events carry fields their aws-lambda-go
-// type lacks.
-var looseTypes = map[string]bool{}
+// type lacks: Kinesis Data Analytics output records carry
+// lambdaDeliveryRecordMetadata.
+var looseTypes = map[string]bool{"kinesis analytics-dynamodb": true}
 
 func TestBuiltinsRenderWithDefaults(t *testing.T) {
 	for _, tmpl := range List("") {
