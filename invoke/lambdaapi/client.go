@@ -130,7 +130,7 @@ func New(ctx context.Context, o Options) (*Client, error) {
 			extra = append(extra, config.WithCredentialsProvider(static))
 		}
 		var err error
-		cfg, err = loadConfig(ctx, ConfigOptions{Profile: o.Profile, Region: o.Region}, extra...)
+		cfg, err = loadConfig(ctx, ConfigOptions{Profile: o.Profile, Region: o.Region, Endpoint: o.Endpoint}, extra...)
 		if err != nil {
 			return nil, err
 		}

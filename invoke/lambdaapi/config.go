@@ -14,9 +14,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/smithy-go/logging"
 )
 
 // ConfigOptions select an AWS configuration.
@@ -26,6 +31,12 @@ type ConfigOptions struct {
 	Profile string
 	// Region overrides the profile's region.
 	Region string
+	// Endpoint is the Lambda endpoint override, if any. On loopback (an
+	// emulator on this machine) the instance metadata service is asked
+	// once, without retries, so that a machine that is not an EC2
+	// instance does not wait seconds for it before "no AWS credentials
+	// found": the credentials found are the same.
+	Endpoint string
 }
 
 // LoadConfig loads the AWS SDK configuration the standard way, as the aws
@@ -35,14 +46,27 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 }
 
 func loadConfig(ctx context.Context, o ConfigOptions, extra ...func(*config.LoadOptions) error) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	// The SDK's own log lines (e.g. "WARN falling back to IMDSv1" when no
+	// credentials are configured) would come before lambench's message
+	// saying the same thing with the next step; the errors are kept.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
 	}
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, append(opts, extra...)...)
+	opts = append(opts, extra...)
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err == nil && loopbackURL(o.Endpoint) {
+		// The same instance metadata client the SDK would build (its
+		// endpoint, mode and transport from this configuration), with
+		// one attempt per request instead of the standard retries.
+		md := imds.NewFromConfig(cfg, func(io *imds.Options) { io.Retryer = aws.NopRetryer{} })
+		cfg, err = config.LoadDefaultConfig(ctx, append(opts, config.WithEC2RoleCredentialOptions(func(eo *ec2rolecreds.Options) {
+			eo.Client = md
+		}))...)
+	}
 	if err != nil {
 		if o.Profile != "" {
 			return aws.Config{}, fmt.Errorf("load AWS profile %q: %w (see ~/.aws/config, or `aws configure --profile %s`)", o.Profile, err, o.Profile)
@@ -50,6 +74,20 @@ func loadConfig(ctx context.Context, o ConfigOptions, extra ...func(*config.Load
 		return aws.Config{}, fmt.Errorf("load the AWS configuration: %w", err)
 	}
 	return cfg, nil
+}
+
+// loopbackURL reports whether u is an http(s) URL of this machine.
+func loopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return false
+	}
+	h := p.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // ProfileExists reports whether the AWS shared config or credentials

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestNoSDKLogNoise: with no credentials anywhere, the AWS SDK's own log
+// lines ("SDK … WARN falling back to IMDSv1 …") do not come before
+// lambench's message, and an instance metadata service that never answers
+// does not delay it by seconds when the endpoint override is on loopback.
+func TestNoSDKLogNoise(t *testing.T) {
+	forbidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+	}))
+	defer forbidden.Close()
+	// A listener that accepts connections and never answers.
+	hang, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hang.Close()
+	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := hang.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	for _, imds := range []string{forbidden.URL, "http://" + hang.Addr().String()} {
+		c := newCLI(t)
+		c.env = []string{"AWS_EC2_METADATA_DISABLED=false", "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + imds}
+		start := time.Now()
+		r := c.must(1, "functions", "--target", "aws", "--region", "us-east-1", "--endpoint", "http://127.0.0.1:9")
+		took := time.Since(start)
+		hasAll(t, "no credentials", r.err, "no AWS credentials found")
+		if strings.Contains(r.err, "SDK ") || strings.Contains(r.err, "WARN") {
+			t.Errorf("IMDS %s: SDK log lines in\n%s", imds, r.err)
+		}
+		if !strings.HasPrefix(r.err, "lambench: ") {
+			t.Errorf("IMDS %s: stderr does not start with lambench's message:\n%s", imds, r.err)
+		}
+		if took > 2500*time.Millisecond {
+			t.Errorf("IMDS %s: took %v", imds, took)
+		}
+	}
+}
