@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/lambench/lambench/internal/suggest"
 )
 
 // A Registry is a set of templates by name: the built-in ones, and the
@@ -66,12 +68,12 @@ func (r *Registry) Lookup(name string) (*Template, error) {
 }
 
 // suggest returns up to three template names close to name; a service's
-// name alone suggests its templates.
+// name alone suggests its templates. The first word is the service: when
+// it names one exactly (or is a prefix of one, or a typo of one), that
+// service's events come first, the one whose event begins or contains
+// what was typed before mere typos; other templates follow only when the
+// whole name is a plausible typo of theirs.
 func (r *Registry) suggest(name string) []string {
-	var names []string
-	for _, t := range r.List("") {
-		names = append(names, t.Name())
-	}
 	if ts := r.List(strings.TrimSpace(name)); len(ts) > 0 {
 		var out []string
 		for _, t := range ts {
@@ -79,8 +81,88 @@ func (r *Registry) suggest(name string) []string {
 		}
 		return out[:min(len(out), 3)]
 	}
-	out := closest(normName(name), names)
-	return out[:min(len(out), 3)]
+	n := normName(name)
+	svc, ev, _ := strings.Cut(n, " ")
+	type scored struct {
+		name    string
+		tier, d int
+	}
+	var list []scored
+	for _, t := range r.List("") {
+		s, e := strings.ToLower(t.Service), strings.ToLower(t.Event)
+		tier := 3
+		switch {
+		case svc == s:
+			tier = 0
+		case strings.HasPrefix(s, svc) || strings.HasPrefix(svc, s):
+			tier = 1
+		case suggest.Distance(svc, s) <= max(1, len(s)/3):
+			tier = 2
+		}
+		if tier < 3 {
+			list = append(list, scored{t.Name(), tier, eventDistance(ev, e)})
+			continue
+		}
+		full := normName(t.Name())
+		d := suggest.Distance(n, full)
+		if strings.Contains(full, n) || strings.Contains(squash(full), squash(n)) {
+			d = min(d, 1)
+		}
+		if ev != "" && eventDistance(ev, e) == 1 {
+			d = min(d, 1) // "apigw proxy": the event's words were right
+		}
+		if d <= max(2, len(n)/3) {
+			list = append(list, scored{t.Name(), tier, d})
+		}
+	}
+	slices.SortStableFunc(list, func(a, b scored) int {
+		if a.tier != b.tier {
+			return a.tier - b.tier
+		}
+		if a.d != b.d {
+			return a.d - b.d
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	var out []string
+	for _, c := range list {
+		// Once the service is known, another service a typo away ("ses"
+		// for "sqs") only with an event alike too.
+		if len(out) == 3 || len(out) > 0 && list[0].tier < 2 && c.tier >= 2 && c.d > 3 {
+			break
+		}
+		out = append(out, c.name)
+	}
+	if len(out) == 0 {
+		// Nothing alike: the nearest names anyway, as before.
+		var names []string
+		for _, t := range r.List("") {
+			names = append(names, t.Name())
+		}
+		out = closest(n, names)
+		out = out[:min(len(out), 3)]
+	}
+	return out
+}
+
+// eventDistance is how far typed is from a service's event e: 0 for the
+// same, 1 when one begins the other or e contains it ("records" in
+// "get-records"), else 2 more than the edit distance to e, to its
+// beginning or to one of its words ("recieve" and "receive-message").
+func eventDistance(typed, e string) int {
+	typed = strings.ReplaceAll(typed, " ", "-")
+	switch {
+	case typed == "" || typed == e:
+		return 0
+	case strings.HasPrefix(e, typed) || strings.HasPrefix(typed, e) || strings.Contains(e, typed):
+		return 1
+	}
+	d := suggest.Distance(typed, e)
+	d = min(d, suggest.Distance(typed, e[:min(len(e), len(typed))]))
+	for _, w := range strings.Split(e, "-") {
+		d = min(d, suggest.Distance(typed, w))
+	}
+	return 2 + d
 }
 
 // List returns the templates of a service (all of them for ""), sorted by

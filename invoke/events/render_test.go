@@ -564,3 +564,37 @@ func BenchmarkTemplateRenderOneShot(b *testing.B) {
 		tmpl.Render(nil)
 	}
 }
+
+// TestMistypedEventSuggestsTheService: the first word names the service;
+// its events come first, those that begin or contain what was typed before
+// mere typos, and unrelated services' events do not crowd them out.
+func TestMistypedEventSuggestsTheService(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want []string // the first suggestions, in order
+		not  string   // a service none of the suggestions may be of
+	}{
+		{"sqs recieve", []string{"sqs receive-message"}, "s3"},
+		{"sns notify", []string{"sns notification"}, "s3"},
+		{"kinesis records", []string{"kinesis get-records", "kinesis "}, "dynamodb"},
+		{"dynamo remove", []string{"dynamodb remove"}, ""},
+		{"s3 putt", []string{"s3 put"}, ""},
+		{"receive-message", []string{"sqs receive-message"}, ""},
+	} {
+		_, err := Lookup(tc.name)
+		var ute *UnknownTemplateError
+		if !errors.As(err, &ute) {
+			t.Fatalf("Lookup(%q): %v", tc.name, err)
+		}
+		for i, w := range tc.want {
+			if i >= len(ute.Suggestions) || !strings.HasPrefix(ute.Suggestions[i], w) {
+				t.Errorf("Lookup(%q): suggestions %q, want %q at %d", tc.name, ute.Suggestions, w, i)
+			}
+		}
+		for _, s := range ute.Suggestions {
+			if tc.not != "" && strings.HasPrefix(s, tc.not+" ") {
+				t.Errorf("Lookup(%q): suggestions %q include %q", tc.name, ute.Suggestions, s)
+			}
+		}
+	}
+}

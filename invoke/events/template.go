@@ -237,24 +237,33 @@ func quoteAll(s []string) []string {
 	return out
 }
 
-// closest returns candidates sorted by edit distance to s (case-insensitive,
-// - and _ alike), ties by name.
+// closest returns candidates sorted best first (case-insensitive, - and _
+// alike): the same name, then those that begin with s, then those that
+// contain it, then the rest; within each by edit distance, then by name.
 func closest(s string, candidates []string) []string {
 	type scored struct {
-		name string
-		d    int
+		name    string
+		rank, d int
 	}
 	k := normKey(s)
 	list := make([]scored, 0, len(candidates))
 	for _, c := range candidates {
-		d := suggest.Distance(k, normKey(c))
-		// A candidate that contains what was typed is a good guess too.
-		if k != "" && strings.Contains(normKey(c), k) {
-			d = min(d, max(1, len(c)-len(k))/2)
+		nc := normKey(c)
+		rank := 3
+		switch {
+		case nc == k:
+			rank = 0
+		case k != "" && strings.HasPrefix(nc, k):
+			rank = 1
+		case k != "" && strings.Contains(nc, k):
+			rank = 2
 		}
-		list = append(list, scored{c, d})
+		list = append(list, scored{c, rank, suggest.Distance(k, nc)})
 	}
 	slices.SortStableFunc(list, func(a, b scored) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
 		if a.d != b.d {
 			return a.d - b.d
 		}
