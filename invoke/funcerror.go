@@ -25,6 +25,9 @@ type FunctionError struct {
 	Stack []string
 	// Raw is the error document as returned.
 	Raw []byte
+	// Inferred is set when the target sent no X-Amz-Function-Error and
+	// the error was recognised by the payload's shape alone (an RIE).
+	Inferred bool
 }
 
 func (e *FunctionError) Error() string {
@@ -81,4 +84,30 @@ func ParseFunctionError(kind string, payload []byte) *FunctionError {
 		}
 	}
 	return fe
+}
+
+// errorDocKeys are the keys of an error document, in any runtime.
+var errorDocKeys = map[string]bool{"errorType": true, "errorMessage": true, "stackTrace": true, "trace": true, "requestId": true, "cause": true}
+
+// LooksLikeFunctionError reports whether payload is a JSON object with
+// errorType and errorMessage and no key other than those of an error
+// document (errorType, errorMessage, stackTrace, trace, requestId, cause):
+// the shape every runtime posts for a function's error.
+func LooksLikeFunctionError(payload []byte) bool {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(payload, &doc) != nil {
+		return false
+	}
+	if _, ok := doc["errorType"]; !ok {
+		return false
+	}
+	if _, ok := doc["errorMessage"]; !ok {
+		return false
+	}
+	for k := range doc {
+		if !errorDocKeys[k] {
+			return false
+		}
+	}
+	return true
 }

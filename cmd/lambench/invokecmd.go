@@ -42,7 +42,11 @@ event (--saved), or standard input when it is not a terminal; {} otherwise.
 The response goes to standard output, the rest to standard error, so
 'lambench invoke f | jq' works. Exit code 4 means the function returned an
 error. Targets that return no log tail (RIE, SAM, moto) cannot say whether
-a start was cold: lambench says "unknown" rather than guessing.`,
+a start was cold: lambench says "unknown" rather than guessing. An RIE
+(--target rie) sends no X-Amz-Function-Error either, so there a response
+that is an error document (a JSON object of errorType and errorMessage,
+with at most stackTrace, trace, requestId and cause besides) is taken for
+the function's error, and the summary says it was inferred.`,
 		Example: `  lambench invoke hello
   lambench invoke orders --event "sqs receive-message" --set body='{"id":7}' --set count=5
   lambench invoke api --event apigateway:aws-proxy --set method=POST --set path=/users
@@ -149,7 +153,11 @@ func invokeJSON(res *invoke.Result) map[string]any {
 		}
 	}
 	if e := res.Error; e != nil {
-		out["error"] = map[string]any{"kind": e.Kind, "type": e.Type, "message": e.Message, "stack": e.Stack}
+		doc := map[string]any{"kind": e.Kind, "type": e.Type, "message": e.Message, "stack": e.Stack}
+		if e.Inferred {
+			doc["inferred"] = true // from the payload's shape: no X-Amz-Function-Error (RIE)
+		}
+		out["error"] = doc
 	}
 	if res.TailKnown {
 		out["log_tail"] = res.LogTail
@@ -226,6 +234,9 @@ func invokeSummary(st style, t invoke.Target, opts *InvokeOptions, source string
 		status = st.red("✗ " + res.Error.Kind + " error")
 		if res.Error.Kind == "" {
 			status = st.red("✗ error")
+		}
+		if res.Error.Inferred {
+			status += st.dim(" (inferred from the payload: " + string(t.Kind) + " does not send X-Amz-Function-Error)")
 		}
 	}
 	parts := []string{status, opts.Function}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambench/lambench/internal/testbin"
 )
 
 // TestNoSDKLogNoise: with no credentials anywhere, the AWS SDK's own log
@@ -56,4 +58,21 @@ func TestNoSDKLogNoise(t *testing.T) {
 			t.Errorf("IMDS %s: took %v", imds, took)
 		}
 	}
+}
+
+// TestRIEFunctionErrorInferred: an RIE answers a function's error with
+// 200 and no X-Amz-Function-Error; lambench still reports it as the
+// function's error (exit 4), saying it was inferred from the payload.
+func TestRIEFunctionErrorInferred(t *testing.T) {
+	url, _ := testbin.StartRIE(t)
+	c := newCLI(t)
+	r := c.must(4, "invoke", "hello-go", "--target", "rie", "--endpoint", url, "--payload", `"not an object"`)
+	hasAll(t, "function error", r.err, "✗ error", "inferred from the payload", "X-Amz-Function-Error")
+	if strings.Contains(r.err, "✓ ok") {
+		t.Errorf("a function error shown as success:\n%s", r.err)
+	}
+	r = c.must(4, "invoke", "hello-go", "--target", "rie", "--endpoint", url, "--payload", `"x"`, "-o", "json")
+	hasAll(t, "json", r.out, `"inferred": true`)
+	r = c.must(0, "invoke", "hello-go", "--target", "rie", "--endpoint", url, "--payload", `{"name":"x"}`)
+	hasAll(t, "success", r.err, "✓ ok")
 }

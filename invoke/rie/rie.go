@@ -10,9 +10,14 @@
 //   - no log tail (X-Amz-Log-Result): a Result has no Report and
 //     TailKnown is false, so a cold start cannot be told from a warm one;
 //   - no X-Amz-Function-Error: a function's error document comes back as
-//     an ordinary 200 payload, which cannot be told from a response, so
-//     Result.Error is always nil (the payload is there to read); so does
-//     a timeout, as the RIE's text "Task timed out after N.00 seconds";
+//     an ordinary 200 payload (status and headers as for a response). A
+//     payload of the shape every runtime posts, a JSON object with
+//     errorType and errorMessage and no keys but those, stackTrace, trace,
+//     requestId and cause, is therefore taken for a function error:
+//     Result.Error is set with Inferred true (and no Kind). A response
+//     that happens to have that shape is misread; any other stays a
+//     response. A timeout comes back as the RIE's text "Task timed out
+//     after N.00 seconds", a response;
 //   - no Event or DryRun invocations (an RIE runs them as synchronous
 //     ones) and no versions or aliases: Invoke refuses them with an error
 //     matching invoke.ErrUnsupported rather than run the function wrongly;
@@ -124,9 +129,10 @@ func (c *Client) Close() error { return nil }
 // Invoke invokes the RIE's function synchronously (req.Function is
 // ignored: an RIE runs one function) and waits for a free slot first (see
 // WithConcurrency). The result has the payload, the status and the
-// request id sent; no log tail, no Report and no Error (see the package
-// documentation). An answer other than 200 is an *invoke.ServiceError
-// with the HTTP status.
+// request id sent; no log tail and no Report, and an Error only when the
+// payload has an error document's shape (see the package documentation).
+// An answer other than 200 is an *invoke.ServiceError with the HTTP
+// status.
 func (c *Client) Invoke(ctx context.Context, req *invoke.Request) (*invoke.Result, error) {
 	switch req.Type {
 	case "", invoke.RequestResponse:
@@ -170,7 +176,12 @@ func (c *Client) Invoke(ctx context.Context, req *invoke.Request) (*invoke.Resul
 	if rid := resp.Header.Get("X-Amzn-RequestId"); rid != "" {
 		id = rid
 	}
-	return &invoke.Result{StatusCode: resp.StatusCode, RequestID: id, Payload: body, Latency: latency}, nil
+	res := &invoke.Result{StatusCode: resp.StatusCode, RequestID: id, Payload: body, Latency: latency}
+	if invoke.LooksLikeFunctionError(body) {
+		res.Error = invoke.ParseFunctionError("", body)
+		res.Error.Inferred = true
+	}
+	return res, nil
 }
 
 // statusError describes an RIE's answer other than 200.

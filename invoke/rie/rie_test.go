@@ -43,9 +43,11 @@ func TestRIE(t *testing.T) {
 		t.Errorf("request id %q not in the RIE's output:\n%s", r.RequestID, output)
 	}
 
-	// A function error is a 200 payload like any other: Error stays nil.
+	// A function error is a 200 payload with no X-Amz-Function-Error: it
+	// is recognised by its shape, and said to be inferred.
 	fe, err := c.Invoke(ctx, &invoke.Request{Payload: []byte(`not json`)})
-	if err != nil || fe.Error != nil || !strings.Contains(string(fe.Payload), `"errorType"`) {
+	if err != nil || fe.StatusCode != 200 || fe.Error == nil || !fe.Error.Inferred || fe.Error.Kind != "" || fe.Error.Type == "" || fe.Error.Message == "" ||
+		!strings.Contains(string(fe.Payload), `"errorType"`) {
 		t.Errorf("function error: %+v %v", fe, err)
 	}
 
@@ -146,3 +148,34 @@ func TestRIEErrors(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestRIEInfersFunctionErrors: only a payload of an error document's shape
+// (errorType and errorMessage, no keys but an error document's) is a
+// function error; responses that merely mention errorType are not.
+func TestRIEInfersFunctionErrors(t *testing.T) {
+	var body string
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
+	defer hs.Close()
+	c := New(hs.URL, "f")
+	for doc, want := range map[string]bool{
+		`{"errorMessage":"boom","errorType":"errorString"}`:                                                   true,
+		`{"errorType":"TypeError","errorMessage":"x","trace":["TypeError: x","    at h (/var/task/i.js:2)"]}`: true,
+		`{"errorMessage":"x","errorType":"ValueError","requestId":"r","stackTrace":["  File \"a.py\""]}`:      true,
+		`{"errorType":"E","errorMessage":"m","cause":{"errorType":"C","errorMessage":"c"}}`:                   true,
+		`{"errorType":"E"}`: false,
+		`{"errorType":"E","errorMessage":"m","orderId":7}`: false,
+		`{"message":"Hello"}`:                              false,
+		`[{"errorType":"E","errorMessage":"m"}]`:           false,
+		`"errorType"`:                                      false,
+		`Task timed out after 1.00 seconds`:                false,
+	} {
+		body = doc
+		r, err := c.Invoke(context.Background(), &invoke.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Error != nil; got != want || got && !r.Error.Inferred {
+			t.Errorf("%s: error %+v, want an inferred error %v", doc, r.Error, want)
+		}
+	}
+}
