@@ -76,3 +76,13 @@ func TestRIEFunctionErrorInferred(t *testing.T) {
 	r = c.must(0, "invoke", "hello-go", "--target", "rie", "--endpoint", url, "--payload", `{"name":"x"}`)
 	hasAll(t, "success", r.err, "✓ ok")
 }
+
+// TestLogsOfNoFunction: logs of a function that does not exist (and has no
+// log group) fails as invoke does, naming the functions there are.
+func TestLogsOfNoFunction(t *testing.T) {
+	c := newCLI(t)
+	r := c.must(1, "logs", "nosuch")
+	hasAll(t, "logs nosuch", r.err, `no function "nosuch" on local`, "functions: alloc, api")
+	r = c.must(1, "logs", "helo")
+	hasAll(t, "logs helo", r.err, `did you mean "hello"`)
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambench/lambench/invoke"
@@ -139,6 +140,12 @@ func (c *Client) logGroup(ctx context.Context, function string, notice func(stri
 			return g, terr
 		}
 		if invoke.IsNotFound(terr) {
+			// A deleted function's log group stays, and is worth reading;
+			// with neither, the name is wrong: the caller lists the
+			// functions there are.
+			if exists, known := c.logGroupExists(ctx, g.name); known && !exists {
+				return g, terr
+			}
 			notice(fmt.Sprintf("function %s not found: reading log group %s anyway", function, g.name))
 		} else {
 			// E.g. SAM's start-lambda, which serves Invoke only.
@@ -159,6 +166,24 @@ func (c *Client) logGroup(ctx context.Context, function string, notice func(stri
 		c.learnAccount(aws.ToString(out.FunctionArn))
 	}
 	return g, nil
+}
+
+// logGroupExists asks CloudWatch Logs whether a log group exists; known
+// is false when it cannot say (the target does not serve
+// DescribeLogGroups, or failed).
+func (c *Client) logGroupExists(ctx context.Context, name string) (exists, known bool) {
+	out, err := c.logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
+	if err != nil {
+		return false, false
+	}
+	for _, g := range out.LogGroups {
+		if aws.ToString(g.LogGroupName) == name {
+			return true, true
+		}
+	}
+	// A first page without it may still be followed by one with it only
+	// when the prefix matches more than a page of groups.
+	return false, out.NextToken == nil
 }
 
 // logRead is one call of Logs.
