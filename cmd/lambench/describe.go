@@ -120,7 +120,11 @@ func runDescribe(ctx context.Context, opts *DescribeOptions) error {
 		if !opts.ShowValues {
 			note = st.dim(" (values masked: --show-values shows them)")
 		}
-		row("Environment", fmt.Sprintf("%d variables%s", len(keys), note))
+		noun := "variables"
+		if len(keys) == 1 {
+			noun = "variable"
+		}
+		row("Environment", fmt.Sprintf("%d %s%s", len(keys), noun, note))
 		for _, k := range keys {
 			fmt.Fprintf(w, "  %s\t%s\n", k, env[k])
 		}

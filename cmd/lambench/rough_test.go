@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -85,4 +87,42 @@ func TestLogsOfNoFunction(t *testing.T) {
 	hasAll(t, "logs nosuch", r.err, `no function "nosuch" on local`, "functions: alloc, api")
 	r = c.must(1, "logs", "helo")
 	hasAll(t, "logs helo", r.err, `did you mean "hello"`)
+}
+
+// TestDescribeEnvironmentCount: "1 variable", "2 variables".
+func TestDescribeEnvironmentCount(t *testing.T) {
+	c := newCLI(t)
+	os.WriteFile(filepath.Join(c.dir, "lambench.toml"), []byte(`[[functions]]
+name = "one"
+code = "builtin:hello"
+environment = { A = "1" }
+
+[[functions]]
+name = "two"
+code = "builtin:hello"
+environment = { A = "1", B = "2" }
+`), 0o644)
+	r := c.must(0, "describe", "one")
+	hasAll(t, "one", r.out+r.err, "1 variable ")
+	if strings.Contains(r.out+r.err, "1 variables") {
+		t.Errorf("describe one:\n%s", r.out)
+	}
+	r = c.must(0, "describe", "two")
+	hasAll(t, "two", r.out+r.err, "2 variables")
+}
+
+// TestPrettyJSONTrailingWhitespace: a payload's trailing whitespace (raw
+// bytes from a target) leaves no blank lines after the response.
+func TestPrettyJSONTrailingWhitespace(t *testing.T) {
+	for in, want := range map[string]string{
+		"{\"a\":1}\n\n":    "{\n  \"a\": 1\n}",
+		"\"ok\"\r\n":       "\"ok\"",
+		"not json \n\n":    "not json",
+		"[1,2] \t\n":       "[\n  1,\n  2\n]",
+		"{\"a\":\"b\\n\"}": "{\n  \"a\": \"b\\n\"\n}",
+	} {
+		if got := prettyJSON([]byte(in)); got != want {
+			t.Errorf("prettyJSON(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
