@@ -263,11 +263,13 @@ func reqID(res *invoke.Result) string {
 	return " · " + res.RequestID
 }
 
-// prettyJSON indents a JSON payload, or returns the payload as it is.
+// prettyJSON indents a JSON payload, or returns the payload as it is,
+// without the trailing whitespace (which json.Indent keeps) so that the
+// one newline printed after it ends it.
 func prettyJSON(b []byte) string {
 	var buf bytes.Buffer
 	if json.Indent(&buf, b, "", "  ") == nil {
-		return buf.String()
+		return strings.TrimRight(buf.String(), " \t\r\n")
 	}
-	return string(b)
+	return strings.TrimRight(string(b), " \t\r\n")
 }
