@@ -51,36 +51,50 @@ func (f *File) readProfiles(raw map[string]rawProfile) error {
 	return nil
 }
 
-type profileError struct{ field, msg string }
+// profileError is a profile's mistake: msg says how to fix it in
+// lambench.toml, flag (when different) how to fix it on the command line.
+type profileError struct{ field, msg, flag string }
 
 func (e *profileError) Error() string { return e.field + ": " + e.msg }
+
+// flagMsg is the message for a profile whose target or endpoint came from
+// flags.
+func (e *profileError) flagMsg() string {
+	if e.flag != "" {
+		return e.flag
+	}
+	return e.msg
+}
 
 // validate checks a profile, whether from the file or from flags.
 func (p Profile) validate() error {
 	switch p.Target {
 	case invoke.Local:
 		if p.Endpoint != "" {
-			return &profileError{"endpoint", `a local target starts its own local Lambda; to use a running lambench serve, set target = "aws" with its endpoint`}
+			return &profileError{"endpoint", `a local target starts its own local Lambda; to use a running lambench serve, set target = "aws" with its endpoint`,
+				"a local target starts its own local Lambda; to use a running lambench serve, give --target aws --endpoint URL"}
 		}
 		if p.AWSProfile != "" {
-			return &profileError{"aws_profile", "a local target uses no AWS credentials (functions get theirs with aws_profile in [[functions]])"}
+			return &profileError{"aws_profile", "a local target uses no AWS credentials (functions get theirs with aws_profile in [[functions]])",
+				"a local target uses no AWS credentials: drop --aws-profile, or give --target aws (functions get theirs with aws_profile in [[functions]])"}
 		}
 	case invoke.AWS:
 	case invoke.RIE:
 		if p.Endpoint == "" {
-			return &profileError{"endpoint", "an rie target needs the emulator's endpoint, e.g. endpoint = \"http://127.0.0.1:8080\""}
+			return &profileError{"endpoint", "an rie target needs the emulator's endpoint, e.g. endpoint = \"http://127.0.0.1:8080\"",
+				"an rie target needs the emulator's endpoint, e.g. --endpoint http://127.0.0.1:8080"}
 		}
 	case "":
-		return &profileError{"target", `missing: set target = "local", "aws" or "rie"`}
+		return &profileError{"target", `missing: set target = "local", "aws" or "rie"`, `missing: give --target local, aws or rie`}
 	default:
 		msg := fmt.Sprintf("unknown target %q (valid: %s)", p.Target, strings.Join(targets, ", "))
 		if s := suggest.Closest(string(p.Target), targets); s != "" {
 			msg = fmt.Sprintf("unknown target %q (did you mean %q?)", p.Target, s)
 		}
-		return &profileError{"target", msg}
+		return &profileError{"target", msg, ""}
 	}
 	if p.Endpoint != "" && !strings.HasPrefix(p.Endpoint, "http://") && !strings.HasPrefix(p.Endpoint, "https://") {
-		return &profileError{"endpoint", fmt.Sprintf("%q is not a URL: write it as http://HOST:PORT", p.Endpoint)}
+		return &profileError{"endpoint", fmt.Sprintf("%q is not a URL: write it as http://HOST:PORT", p.Endpoint), ""}
 	}
 	return nil
 }
@@ -135,7 +149,13 @@ func (f *File) Select(sel Selection) (Profile, error) {
 	if err := p.validate(); err != nil {
 		var pe *profileError
 		if errors.As(err, &pe) {
-			return Profile{}, fmt.Errorf("%s: %s", p.describe(), pe.msg)
+			msg := pe.msg
+			if sel.Target != "" || sel.Endpoint != "" || sel.AWSProfile != "" {
+				// What is wrong came with flags (a profile of the file
+				// was checked when the file was read, with its position).
+				msg = pe.flagMsg()
+			}
+			return Profile{}, fmt.Errorf("%s: %s", p.describe(), msg)
 		}
 		return Profile{}, err
 	}

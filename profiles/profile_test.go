@@ -106,3 +106,27 @@ func TestProfileErrorsPointAtTheMistake(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagErrorsSayTheFlags: a mistake made with flags is explained with
+// flags, not with lambench.toml's keys; the file's own keep its wording
+// and position.
+func TestFlagErrorsSayTheFlags(t *testing.T) {
+	var none *File
+	for _, tc := range []struct {
+		sel       Selection
+		want, not string
+	}{
+		{Selection{Target: "local", Endpoint: "http://127.0.0.1:9403"}, "--target aws --endpoint URL", `target = "aws"`},
+		{Selection{Target: "rie"}, "e.g. --endpoint http://127.0.0.1:8080", `endpoint = "`},
+		{Selection{Target: "local", AWSProfile: "dev"}, "drop --aws-profile", "[[functions]]\x00"},
+	} {
+		_, err := none.Select(tc.sel)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), tc.not) {
+			t.Errorf("%+v: got %v, want %q", tc.sel, err, tc.want)
+		}
+	}
+	_, err := Parse("lambench.toml", []byte("[profiles.e]\ntarget = \"rie\"\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "lambench.toml:1:2:") || !strings.Contains(err.Error(), `e.g. endpoint = "http://127.0.0.1:8080"`) {
+		t.Errorf("file: %v", err)
+	}
+}
