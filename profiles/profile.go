@@ -112,6 +112,9 @@ type Selection struct {
 	// of that name: a --profile naming no lambench profile but an AWS one
 	// means the aws target with that AWS profile. Nil means none has.
 	AWSProfileExists func(name string) bool
+	// AWSConfigFile names the AWS shared config file read, for messages
+	// (AWS_CONFIG_FILE); empty means ~/.aws/config.
+	AWSConfigFile string
 }
 
 // Select picks the profile for a command: --profile, then
@@ -195,7 +198,11 @@ func (f *File) pick(sel Selection) (Profile, error) {
 	} else {
 		msg += "a lambench.toml (there is none here)"
 	}
-	msg += " nor an AWS profile (~/.aws/config)"
+	awsFile := sel.AWSConfigFile
+	if awsFile == "" {
+		awsFile = "~/.aws/config"
+	}
+	msg += " nor an AWS profile (" + awsFile + ")"
 	if f != nil {
 		msg += f.profileHint(name)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lambench/lambench/invoke"
 	"github.com/lambench/lambench/invoke/events"
+	"github.com/lambench/lambench/invoke/lambdaapi"
 	"github.com/lambench/lambench/profiles"
 )
 
@@ -54,6 +55,7 @@ func (f *Factory) Profile() (profiles.Profile, error) {
 		Flag: g.Profile, Env: f.Getenv("LAMBENCH_PROFILE"),
 		Target: g.Target, Endpoint: g.Endpoint, Region: g.Region, AWSProfile: g.AWSProfile,
 		AWSProfileExists: awsProfileExists,
+		AWSConfigFile:    lambdaapi.SharedConfigFile(),
 	})
 }
 

@@ -126,3 +126,19 @@ func TestPrettyJSONTrailingWhitespace(t *testing.T) {
 		}
 	}
 }
+
+// TestAWSConfigFileNamed: messages about AWS profiles name the shared
+// config file actually read (AWS_CONFIG_FILE), not ~/.aws/config.
+func TestAWSConfigFileNamed(t *testing.T) {
+	c := newCLI(t)
+	conf := filepath.Join(c.dir, "aws-config")
+	os.WriteFile(conf, []byte("[profile dev]\nregion = eu-west-1\n"), 0o644)
+	c.env = []string{"AWS_CONFIG_FILE=" + conf}
+	r := c.must(1, "functions", "--profile", "nosuch")
+	hasAll(t, "--profile", r.err, "nor an AWS profile ("+conf+")")
+	r = c.must(1, "functions", "--aws-profile", "nosuch")
+	hasAll(t, "--aws-profile", r.err, "(see "+conf+", or `aws configure --profile nosuch`)")
+	if strings.Contains(r.err, "~/.aws/config") {
+		t.Errorf("~/.aws/config named:\n%s", r.err)
+	}
+}

@@ -69,7 +69,7 @@ func loadConfig(ctx context.Context, o ConfigOptions, extra ...func(*config.Load
 	}
 	if err != nil {
 		if o.Profile != "" {
-			return aws.Config{}, fmt.Errorf("load AWS profile %q: %w (see ~/.aws/config, or `aws configure --profile %s`)", o.Profile, err, o.Profile)
+			return aws.Config{}, fmt.Errorf("load AWS profile %q: %w (see %s, or `aws configure --profile %s`)", o.Profile, err, SharedConfigFile(), o.Profile)
 		}
 		return aws.Config{}, fmt.Errorf("load the AWS configuration: %w", err)
 	}
@@ -88,6 +88,15 @@ func loopbackURL(u string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// SharedConfigFile names the AWS shared config file the SDK reads, for
+// messages: AWS_CONFIG_FILE, else ~/.aws/config.
+func SharedConfigFile() string {
+	if env, err := config.NewEnvConfig(); err == nil && env.SharedConfigFile != "" {
+		return env.SharedConfigFile
+	}
+	return "~/.aws/config"
 }
 
 // ProfileExists reports whether the AWS shared config or credentials
