@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -141,4 +142,21 @@ func TestAWSConfigFileNamed(t *testing.T) {
 	if strings.Contains(r.err, "~/.aws/config") {
 		t.Errorf("~/.aws/config named:\n%s", r.err)
 	}
+}
+
+// TestUnreachableEndpointsSayWhatToDo: nothing listening, or an RIE where
+// the Lambda API was expected: the message gives the next step.
+func TestUnreachableEndpointsSayWhatToDo(t *testing.T) {
+	c := newCLI(t)
+	c.env = []string{"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1"}
+	port := testbin.FreePort(t)
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	r := c.must(1, "invoke", "x", "--target", "aws", "--endpoint", "http://"+addr)
+	hasAll(t, "aws refused", r.err, "connection refused", "is it running? Check --endpoint", "lambench serve --addr "+addr)
+	r = c.must(1, "invoke", "x", "--target", "rie", "--endpoint", "http://"+addr)
+	hasAll(t, "rie refused", r.err, "connection refused", "is it running? Check --endpoint")
+
+	url, _ := testbin.StartRIE(t)
+	r = c.must(1, "invoke", "x", "--endpoint", url)
+	hasAll(t, "an RIE as the Lambda API", r.err, "HTTP 404", "if it is an AWS Runtime Interface Emulator, use --target rie")
 }

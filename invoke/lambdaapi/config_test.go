@@ -173,7 +173,7 @@ sso_region = eu-west-1
 func TestUnreachableEndpoint(t *testing.T) {
 	c := newClient(t, Options{Kind: invoke.Local, Endpoint: "http://127.0.0.1:1"})
 	_, err := c.Invoke(context.Background(), &invoke.Request{Function: "hello"})
-	if err == nil || err.Error() != "invoke hello: cannot reach http://127.0.0.1:1 (connect: connection refused)" {
+	if err == nil || err.Error() != "invoke hello: cannot reach http://127.0.0.1:1 (connect: connection refused): is its lambench serve still running? Start it again with `lambench serve --addr 127.0.0.1:1`" {
 		t.Errorf("unreachable: %v", err)
 	}
 	var se *invoke.ServiceError

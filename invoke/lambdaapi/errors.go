@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/url"
 	"strings"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
@@ -127,7 +130,7 @@ func (c *Client) translate(op, endpoint string, err error) error {
 	}
 	var ne *net.OpError
 	if errors.As(err, &ne) {
-		return fmt.Errorf("%s: cannot reach %s (%v)", op, endpoint, ne.Err)
+		return fmt.Errorf("%s: cannot reach %s (%v)%s", op, endpoint, ne.Err, c.refusedHint(endpoint, err))
 	}
 	var de *net.DNSError
 	if errors.As(err, &de) {
@@ -135,9 +138,30 @@ func (c *Client) translate(op, endpoint string, err error) error {
 	}
 	var des *smithy.DeserializationError
 	if errors.As(err, &des) {
-		return fmt.Errorf("%s: %s answered with something the AWS SDK cannot read (HTTP %d: %v)", op, endpoint, httpStatus(err), des.Err)
+		hint := ""
+		if httpStatus(err) == http.StatusNotFound && endpoint != "AWS" {
+			// An RIE answers 404 to every Lambda API path.
+			hint = "; if it is an AWS Runtime Interface Emulator, use --target rie"
+		}
+		return fmt.Errorf("%s: %s answered with something the AWS SDK cannot read (HTTP %d: %v)%s", op, endpoint, httpStatus(err), des.Err, hint)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// refusedHint is the next step after a refused connection to an endpoint
+// override: start what should listen there, or fix the endpoint.
+func (c *Client) refusedHint(endpoint string, err error) string {
+	if !errors.Is(err, syscall.ECONNREFUSED) || endpoint == "AWS" {
+		return ""
+	}
+	addr := endpoint
+	if u, perr := url.Parse(endpoint); perr == nil && u.Host != "" {
+		addr = u.Host
+	}
+	if c.kind == invoke.Local {
+		return fmt.Sprintf(": is its lambench serve still running? Start it again with `lambench serve --addr %s`", addr)
+	}
+	return fmt.Sprintf(": is it running? Check --endpoint (for a lambench serve there: `lambench serve --addr %s`)", addr)
 }
 
 // errNoConfiguration: a GetFunction answer without a configuration.

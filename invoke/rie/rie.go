@@ -39,10 +39,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/lambench/lambench/internal/requestid"
@@ -162,7 +164,11 @@ func (c *Client) Invoke(ctx context.Context, req *invoke.Request) (*invoke.Resul
 	start := time.Now()
 	resp, err := c.http.Do(hr)
 	if err != nil {
-		return nil, fmt.Errorf("invoke %s: cannot reach the RIE at %s: %w", c.function, c.endpoint, unwrapURL(err))
+		hint := ""
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			hint = ": is it running? Check --endpoint (the RIE's --runtime-interface-emulator-address; 8080 in its container)"
+		}
+		return nil, fmt.Errorf("invoke %s: cannot reach the RIE at %s: %w%s", c.function, c.endpoint, unwrapURL(err), hint)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPayload))
