@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -134,7 +135,8 @@ func newEventsShowCmd(f *Factory) *cobra.Command {
 			if output == "json" {
 				ps := make([]map[string]any, len(t.Params))
 				for i, p := range t.Params {
-					ps[i] = map[string]any{"name": p.Name, "default": p.Default, "help": p.Help, "kind": p.Kind.String()}
+					ps[i] = map[string]any{"name": p.Name, "default": p.Default, "help": p.Help, "kind": p.Kind.String(),
+						"derived": p.Default == "" && !rendersEmpty(t, p)}
 				}
 				return writeJSON(f.IO, map[string]any{"name": t.Name(), "description": t.Description,
 					"go_type": t.GoType, "source": t.Source, "parameters": ps})
@@ -155,6 +157,9 @@ func newEventsShowCmd(f *Factory) *cobra.Command {
 				def := p.Default
 				if def == "" {
 					def = st.dim("(derived)")
+					if rendersEmpty(t, p) {
+						def = st.dim(`"" (empty)`)
+					}
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", p.Name, p.Kind, oneLine(def, 40), p.Help)
 			}
@@ -169,6 +174,26 @@ func newEventsShowCmd(f *Factory) *cobra.Command {
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&raw, "template", false, "print the template's source text instead")
 	return cmd
+}
+
+// rendersEmpty reports whether a parameter with no default renders as
+// nothing (a user template's {{ .param }}) rather than as a value the
+// template derives from the others: the template rendered with a probe
+// value, the probe removed, is the template rendered with none.
+func rendersEmpty(t *events.Template, p events.Param) bool {
+	if p.Kind != events.String {
+		return false
+	}
+	none, err := t.Render(nil)
+	if err != nil {
+		return false
+	}
+	const probe = "lambench-probe-5c1e0f"
+	with, err := t.Render(map[string]string{p.Name: probe})
+	if err != nil || !bytes.Contains(with, []byte(probe)) {
+		return false
+	}
+	return bytes.Equal(bytes.ReplaceAll(with, []byte(probe), nil), none)
 }
 
 func firstParam(t *events.Template) string {

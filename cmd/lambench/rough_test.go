@@ -160,3 +160,23 @@ func TestUnreachableEndpointsSayWhatToDo(t *testing.T) {
 	r = c.must(1, "invoke", "x", "--endpoint", url)
 	hasAll(t, "an RIE as the Lambda API", r.err, "HTTP 404", "if it is an AWS Runtime Interface Emulator, use --target rie")
 }
+
+// TestUserTemplateDefaultShown: a user template's {{ .param }} with no
+// default renders empty, and events show says so rather than "(derived)";
+// a built-in derived value is still "(derived)".
+func TestUserTemplateDefaultShown(t *testing.T) {
+	c := newCLI(t)
+	os.WriteFile(filepath.Join(c.dir, "lambench.toml"), nil, 0o644)
+	dir := filepath.Join(c.dir, ".lambench", "templates", "myservice")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "myevent.json"), []byte(`{"param": "{{ .param }}"}`), 0o644)
+	r := c.must(0, "events", "show", "myservice", "myevent")
+	hasAll(t, "show", r.out, `"" (empty)`)
+	if strings.Contains(r.out, "(derived)") {
+		t.Errorf("shown as derived:\n%s", r.out)
+	}
+	r = c.must(0, "events", "render", "myservice", "myevent")
+	hasAll(t, "render", r.out, `"param": ""`)
+	r = c.must(0, "events", "show", "sqs", "receive-message")
+	hasAll(t, "built-in", r.out, "(derived)")
+}
