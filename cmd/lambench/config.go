@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -21,7 +23,11 @@ func loadConfig(g *GlobalOptions) (*profiles.File, error) {
 			return nil, err
 		}
 	}
-	return profiles.Load(path)
+	f, err := profiles.Load(path)
+	if err != nil && g.ConfigPath != "" && errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("--config %s: no such file: omit --config to use lambench.toml in this directory or a parent (or, with none, the built-in demo functions)", g.ConfigPath)
+	}
+	return f, err
 }
 
 // announceDir is where a running lambench serve announces itself to the

@@ -180,3 +180,14 @@ func TestUserTemplateDefaultShown(t *testing.T) {
 	r = c.must(0, "events", "show", "sqs", "receive-message")
 	hasAll(t, "built-in", r.out, "(derived)")
 }
+
+// TestConfigFileMissing: --config naming no file says so and what to do.
+func TestConfigFileMissing(t *testing.T) {
+	c := newCLI(t)
+	missing := filepath.Join(c.dir, "nope.toml")
+	r := c.must(1, "functions", "--config", missing)
+	hasAll(t, "--config", r.err, "--config "+missing+": no such file", "omit --config", "lambench.toml in this directory or a parent")
+	if strings.Contains(r.err, "open ") {
+		t.Errorf("bare open error:\n%s", r.err)
+	}
+}
