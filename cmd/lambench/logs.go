@@ -33,9 +33,11 @@ func newLogsCmd(f *Factory, runF func(context.Context, *LogsOptions) error) *cob
 		Long: `Show a function's log events since --since (10 minutes by default), and with
 --follow keep showing new ones until Ctrl-C.
 
-On the local target the events come from the local Lambda's push stream; on
-AWS from CloudWatch Logs (StartLiveTail to follow where it is available,
-FilterLogEvents polling otherwise, always behind an endpoint override).
+On the local target, and behind an endpoint override that is a lambench
+serve, the events come from the local Lambda's push stream. On AWS they come
+from CloudWatch Logs: FilterLogEvents, and to follow StartLiveTail where it
+is available, FilterLogEvents polling otherwise. Behind any other endpoint
+override (LocalStack, moto, SAM) they come from FilterLogEvents polling.
 REPORT lines are summarised (duration, billed, memory, cold or warm).
 --filter takes a CloudWatch Logs filter pattern: terms, "a phrase", ?any,
 -not, { $.level = "ERROR" }.`,

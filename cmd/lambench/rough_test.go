@@ -191,3 +191,16 @@ func TestConfigFileMissing(t *testing.T) {
 		t.Errorf("bare open error:\n%s", r.err)
 	}
 }
+
+// TestLogsHelpSaysHowLogsAreRead: the help does not say that an endpoint
+// override is always polled: a lambench serve behind one is streamed.
+func TestLogsHelpSaysHowLogsAreRead(t *testing.T) {
+	c := newCLI(t)
+	r := c.must(0, "logs", "--help")
+	if strings.Contains(r.out, "always behind an endpoint override") {
+		t.Errorf("logs --help:\n%s", r.out)
+	}
+	hasAll(t, "logs --help", strings.Join(strings.Fields(r.out), " "),
+		"behind an endpoint override that is a lambench serve, the events come from the local Lambda's push stream",
+		"Behind any other endpoint override (LocalStack, moto, SAM) they come from FilterLogEvents polling")
+}
