@@ -89,7 +89,7 @@ func (e *EventInput) resolve(f *Factory, function string) ([]byte, string, error
 		}
 		b, err := t.Render(e.values())
 		if err != nil {
-			return nil, "", err
+			return nil, "", withSetExample(t, err)
 		}
 		return b, "template " + t.Name(), nil
 	case e.Payload != "":
@@ -163,4 +163,34 @@ func (f *Factory) Templates() (*events.Registry, error) {
 // .lambench/events next to lambench.toml.
 func (f *Factory) SavedEvents() *events.Store {
 	return events.NewStore(filepath.Join(f.ProjectDir(), events.DefaultSavedDir))
+}
+
+// withSetExample adds the expected form to a bad value of an int, bool or
+// json parameter: "parameter size: not an integer (e.g. --set size=1024)".
+func withSetExample(t *events.Template, err error) error {
+	var pe *events.ParamError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	p, ok := t.Param(pe.Param)
+	if !ok {
+		return err
+	}
+	ex := p.Default
+	switch p.Kind {
+	case events.Int:
+		if ex == "" {
+			ex = "1"
+		}
+	case events.Bool:
+		ex = "true"
+	case events.JSON:
+		if ex == "" || ex == "null" {
+			ex = `{"a":1}`
+		}
+		ex = "'" + ex + "'"
+	default:
+		return err
+	}
+	return fmt.Errorf("%w (e.g. --set %s=%s)", err, p.Name, ex)
 }

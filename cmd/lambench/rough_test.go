@@ -204,3 +204,15 @@ func TestLogsHelpSaysHowLogsAreRead(t *testing.T) {
 		"behind an endpoint override that is a lambench serve, the events come from the local Lambda's push stream",
 		"Behind any other endpoint override (LocalStack, moto, SAM) they come from FilterLogEvents polling")
 }
+
+// TestSetBadValueShowsTheForm: a --set value of the wrong kind says what
+// the expected form looks like.
+func TestSetBadValueShowsTheForm(t *testing.T) {
+	c := newCLI(t)
+	r := c.must(1, "events", "render", "s3", "put", "--set", "size=abc")
+	hasAll(t, "size=abc", r.err, "parameter size: not an integer (e.g. --set size=1024)")
+	r = c.must(1, "invoke", "echo", "--event", "sqs receive-message", "--set", "count=x")
+	hasAll(t, "count=x", r.err, "(e.g. --set count=1)")
+	r = c.must(1, "events", "render", "sqs", "receive-message", "--set", "message-attributes={x")
+	hasAll(t, "json", r.err, "(e.g. --set message-attributes='{}')")
+}
