@@ -83,11 +83,17 @@ func FreePort(t testing.TB) int {
 // endpoint and the RIE's output.
 func StartRIE(t testing.TB) (string, *Output) {
 	t.Helper()
-	rie := FindRIE(t)
 	bootstrap, err := Build(t.TempDir(), "./examples/hello-go", "bootstrap", "lambda.norpc")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return StartRIEWith(t, bootstrap)
+}
+
+// StartRIEWith is StartRIE running the given bootstrap.
+func StartRIEWith(t testing.TB, bootstrap string) (string, *Output) {
+	t.Helper()
+	rie := FindRIE(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
 	out := &Output{}
 	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr,

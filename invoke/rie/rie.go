@@ -17,7 +17,9 @@
 //     Result.Error is set with Inferred true (and no Kind). A response
 //     that happens to have that shape is misread; any other stays a
 //     response. A timeout comes back as the RIE's text "Task timed out
-//     after N.00 seconds", a response;
+//     after N.00 seconds", a response. A runtime that exits or panics
+//     during an invocation is a 502 carrying the error document
+//     (Runtime.ExitError, or the panic's), inferred the same way;
 //   - no Event or DryRun invocations (an RIE runs them as synchronous
 //     ones) and no versions or aliases: Invoke refuses them with an error
 //     matching invoke.ErrUnsupported rather than run the function wrongly;
@@ -176,7 +178,11 @@ func (c *Client) Invoke(ctx context.Context, req *invoke.Request) (*invoke.Resul
 	if err != nil {
 		return nil, fmt.Errorf("invoke %s: read the RIE's answer: %w", c.function, unwrapURL(err))
 	}
-	if resp.StatusCode != http.StatusOK {
+	// A runtime that exits or panics mid-invocation is a 502 with the
+	// error document (Runtime.ExitError, or the panic's): on AWS, a 200
+	// with X-Amz-Function-Error: Unhandled.
+	crashed := resp.StatusCode == http.StatusBadGateway && invoke.LooksLikeFunctionError(body)
+	if resp.StatusCode != http.StatusOK && !crashed {
 		return nil, fmt.Errorf("invoke %s: %w", c.function, statusError(resp.StatusCode, body))
 	}
 	if rid := resp.Header.Get("X-Amzn-RequestId"); rid != "" {

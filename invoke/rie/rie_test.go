@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -118,9 +120,10 @@ func TestRIEErrors(t *testing.T) {
 	if !errors.As(err, &se) || se.StatusCode != 400 || !strings.Contains(se.Message, "one at a time") {
 		t.Errorf("busy: %v", err)
 	}
-	_, err = New(hs.URL, "", WithHTTPClient(test("init"))).Invoke(ctx, &invoke.Request{})
-	if !errors.As(err, &se) || se.StatusCode != 502 || se.Code != "Runtime.ExitError" {
-		t.Errorf("init failure: %v", err)
+	// A runtime that failed its init is a function error, as on AWS.
+	r, err := New(hs.URL, "", WithHTTPClient(test("init"))).Invoke(ctx, &invoke.Request{})
+	if err != nil || r.Error == nil || !r.Error.Inferred || r.Error.Type != "Runtime.ExitError" {
+		t.Errorf("init failure: %+v %v", r, err)
 	}
 	_, err = New(hs.URL, "").Invoke(ctx, &invoke.Request{})
 	if !errors.As(err, &se) || se.StatusCode != 404 || !strings.Contains(err.Error(), InvokePath) {
@@ -152,6 +155,29 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // TestRIEInfersFunctionErrors: only a payload of an error document's shape
 // (errorType and errorMessage, no keys but an error document's) is a
 // function error; responses that merely mention errorType are not.
+// TestRIEProcessExitIsAFunctionError: a runtime that exits during an
+// invocation makes the RIE answer 502 with Runtime.ExitError's document;
+// on AWS that is a function error, and so it is here.
+func TestRIEProcessExitIsAFunctionError(t *testing.T) {
+	python := testbin.LookTool(t, "python3", "apt-get install python3")
+	bootstrap := filepath.Join(t.TempDir(), "bootstrap")
+	script := "#!" + python + "\n" + `import os, sys, urllib.request
+urllib.request.urlopen("http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/next").read()
+sys.exit(3)
+`
+	if err := os.WriteFile(bootstrap, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	endpoint, _ := testbin.StartRIEWith(t, bootstrap)
+	r, err := New(endpoint, "exits").Invoke(context.Background(), &invoke.Request{Payload: []byte(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Error == nil || !r.Error.Inferred || r.Error.Type != "Runtime.ExitError" || !strings.Contains(r.Error.Message, "exit status 3") {
+		t.Errorf("a runtime that exited: %+v %+v", r, r.Error)
+	}
+}
+
 func TestRIEInfersFunctionErrors(t *testing.T) {
 	var body string
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
