@@ -161,7 +161,7 @@ func (c *Client) logsError(err error) error {
 		if status != 200 {
 			return fmt.Errorf("%s does not support logs: it serves no CloudWatch Logs API (FilterLogEvents answered HTTP %d, not the API's JSON)", endpoint, status)
 		}
-		return fmt.Errorf("%s does not support reading logs with the AWS SDK: its FilterLogEvents answer is not what the CloudWatch Logs API sends (%v)", endpoint, de.Err)
+		return fmt.Errorf("%s does not support reading logs with the AWS SDK: its FilterLogEvents answer is not what the CloudWatch Logs API sends (%v); read them with a client that tolerates it, e.g. aws logs filter-log-events --endpoint-url %s", endpoint, de.Err, endpoint)
 	}
 	return c.translate("read logs", c.logsURL, err)
 }
