@@ -102,41 +102,69 @@ func startLinesAny(srv *Server, function string) int {
 
 // TestFaultInitHangsIsBoundedAndReported: a runtime that never asks for
 // its first event (and started a child meanwhile) is stopped at the init
-// timeout, the caller gets Sandbox.Timedout, the REPORT line says
-// Status: timeout, nothing is left running and nothing is reused. (The
-// default bound is DefaultInitTimeout, 10 s as on AWS; TestInitFailures
-// covers the plain case.)
+// timeout; as on AWS, the init is then retried within the invocation,
+// bounded by the function's timeout, in a new environment. When that
+// hangs too, the caller gets Sandbox.Timedout after the function's
+// timeout, the log has the first init's INIT_REPORT (Phase: init, Status:
+// timeout) and a REPORT with Status: timeout, nothing is left running and
+// nothing is reused. (The default bound is DefaultInitTimeout, 10 s as on
+// AWS; TestInitFailures covers the plain case.)
 func TestFaultInitHangsIsBoundedAndReported(t *testing.T) {
 	if DefaultInitTimeout != 10*time.Second {
 		t.Errorf("DefaultInitTimeout = %v, want AWS's 10 s", DefaultInitTimeout)
 	}
-	fn := Function{Name: "stuck", Command: []string{"/bin/sh", "-c", "echo 'loading...'; sleep 600 & exec sleep 600"}, Timeout: time.Minute}
+	fn := Function{Name: "stuck", Command: []string{"/bin/sh", "-c", "echo 'loading...'; sleep 600 & exec sleep 600"}, Timeout: 2 * time.Second}
 	srv, url := newTestServer(t, []Function{fn}, WithInitTimeout(500*time.Millisecond))
 	for i := range 2 {
 		start := time.Now()
 		r := invokeHTTP(t, url, "stuck", `{}`)
-		// A functional bound: the function's own one-minute timeout must not apply.
+		// A functional bound: init timeout + function timeout, not more.
 		if took := time.Since(start); took > 20*time.Second {
 			t.Errorf("invoke %d: a hung init answered after %v", i, took)
 		}
 		id := r.header.Get("X-Amzn-Requestid")
-		want := `{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ` + id + ` Error: Task timed out after 0.50 seconds"}`
+		want := `{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ` + id + ` Error: Task timed out after 2.00 seconds"}`
 		if r.status != 200 || r.header.Get("X-Amz-Function-Error") != "Unhandled" || string(r.body) != want {
 			t.Errorf("invoke %d: %d %s\nwant %s", i, r.status, r.body, want)
 		}
 		ls := lines(r.log)
-		if indexOfPrefix(ls, "loading...") != 0 || indexOfPrefix(ls, "START RequestId: "+id) != 1 ||
-			indexOfContains(ls, id+" Task timed out after 0.50 seconds") < 0 || indexOfPrefix(ls, "END RequestId: "+id) != len(ls)-2 {
+		initReport := indexOfPrefix(ls, "INIT_REPORT Init Duration: ")
+		if indexOfPrefix(ls, "loading...") != 0 || initReport < 0 || !strings.HasSuffix(ls[initReport], "\tPhase: init\tStatus: timeout") ||
+			indexOfPrefix(ls[initReport:], "loading...") < 0 || indexOfPrefix(ls, "START RequestId: "+id) < initReport ||
+			indexOfContains(ls, id+" Task timed out after 2.00 seconds") < 0 || indexOfPrefix(ls, "END RequestId: "+id) != len(ls)-2 {
 			t.Errorf("invoke %d: tail\n%s", i, r.log)
 		}
 		m := reportRE.FindStringSubmatch(ls[len(ls)-1])
 		if m == nil || m[9] != "timeout" || m[6] != "" {
 			t.Errorf("invoke %d: REPORT %q: want Status: timeout and no Init Duration", i, ls[len(ls)-1])
 		}
-		waitFor(t, "the hung environment and its child to be gone", 10*time.Second, func() bool {
+		waitFor(t, "the hung environments and their children to be gone", 10*time.Second, func() bool {
 			st, _ := srv.Environments("stuck")
 			return st.Live == 0 && len(srv.OwnedProcesses()) == 0
 		})
+	}
+}
+
+// TestFaultSlowInitSucceedsWithinTheFunctionTimeout: an init longer than
+// the init phase's bound but shorter than the function's timeout answers
+// the first invocation, as on AWS: the retried init runs within it.
+func TestFaultSlowInitSucceedsWithinTheFunctionTimeout(t *testing.T) {
+	fn := Function{Name: "slow", Command: []string{"/bin/sh", "-c", "sleep 1; export _LAMBENCH_DEMO=hello; exec " + lambenchBin}, Timeout: 30 * time.Second}
+	_, url := newTestServer(t, []Function{fn}, WithInitTimeout(300*time.Millisecond))
+	r := invokeHTTP(t, url, "slow", `{"name":"late"}`)
+	if r.status != 200 || r.header.Get("X-Amz-Function-Error") != "" || string(r.body) != `{"message":"Hello, late!"}` {
+		t.Fatalf("slow init: %d %s\n%s", r.status, r.body, r.log)
+	}
+	ls := lines(r.log)
+	if i := indexOfPrefix(ls, "INIT_REPORT Init Duration: "); i < 0 || !strings.HasSuffix(ls[i], "\tPhase: init\tStatus: timeout") {
+		t.Errorf("no INIT_REPORT of the timed-out init:\n%s", r.log)
+	}
+	if m := reportRE.FindStringSubmatch(ls[len(ls)-1]); m == nil || m[7] == "" || m[9] != "" {
+		t.Errorf("REPORT %q: want the retried init's Init Duration and no error status", ls[len(ls)-1])
+	}
+	// The environment that finally started is warm.
+	if r := invokeHTTP(t, url, "slow", `{}`); strings.Contains(r.log, "Init Duration") {
+		t.Errorf("second invoke was not warm:\n%s", r.log)
 	}
 }
 

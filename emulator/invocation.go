@@ -144,6 +144,10 @@ type invocation struct {
 	invokedARN    string
 	start         time.Time
 	deadline      time.Time
+	// reinit is set once an init ran out of the init phase's 10 s: as on
+	// AWS, the next environment's init runs within the invocation, bounded
+	// by the function's timeout together with the invocation.
+	reinit bool
 
 	phase     invPhase
 	abandoned bool // run gave up on it before the runtime took it
@@ -319,7 +323,11 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 	cfg := e.cfg
 	inv.done = make(chan struct{})
 	if cold {
-		initTimer := time.NewTimer(e.srv.opts.initTimeout)
+		initLimit := e.srv.opts.initTimeout
+		if inv.reinit {
+			initLimit = cfg.Timeout
+		}
+		initTimer := time.NewTimer(initLimit)
 		defer initTimer.Stop()
 		select {
 		case <-e.ready:
@@ -345,8 +353,16 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 		case <-initTimer.C:
 			e.kill()
 			<-e.exited
+			if !inv.reinit {
+				// AWS retries the init at the invocation, within the
+				// function's timeout: in a new environment here.
+				inv.reinit = true
+				e.platformLines(&inv.tail, fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: timeout",
+					float64(time.Since(e.startedAt).Microseconds())/1000))
+				return outcome{retry: true}
+			}
 			t := "Sandbox.Timedout"
-			secs := e.srv.opts.initTimeout.Seconds()
+			secs := initLimit.Seconds()
 			body := errorBody(t, fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, secs))
 			return e.failedInit(inv, body, t, fmt.Sprintf("%s %s Task timed out after %.2f seconds", timestamp(), inv.id, secs))
 		}
@@ -354,6 +370,9 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 
 	inv.start = time.Now()
 	inv.deadline = inv.start.Add(cfg.Timeout)
+	if cold && inv.reinit {
+		inv.deadline = e.startedAt.Add(cfg.Timeout) // the init ran within the invocation
+	}
 	select {
 	case <-e.stopped:
 		return e.undelivered(inv)
