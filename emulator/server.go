@@ -263,7 +263,7 @@ func New(opts ...Option) (*Server, error) {
 	if n, err := sweepOrphans(); err != nil {
 		o.logger.Warn("looking for function processes left behind", "error", err)
 	} else if n > 0 {
-		o.logger.Info("stopped function processes left behind by a previous local Lambda", "processes", n)
+		o.logger.Warn("stopped function processes left behind by a previous local Lambda", "processes", n)
 	}
 	sweepRuntimeDirs(os.TempDir())
 	s.marker = s.owner + "/" + randomHex(6)
