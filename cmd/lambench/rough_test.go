@@ -57,8 +57,10 @@ func TestNoSDKLogNoise(t *testing.T) {
 		if !strings.HasPrefix(r.err, "lambench: ") {
 			t.Errorf("IMDS %s: stderr does not start with lambench's message:\n%s", imds, r.err)
 		}
-		if took > 2500*time.Millisecond {
-			t.Errorf("IMDS %s: took %v", imds, took)
+		// A functional bound, not a performance figure: one attempt of
+		// about 1 s against the SDK's retries, which took over 5 s.
+		if took > 4*time.Second {
+			t.Errorf("IMDS %s: took %v (the metadata lookup was retried?)", imds, took)
 		}
 	}
 }
