@@ -191,6 +191,11 @@ func (c *Client) build(cfg aws.Config, endpoint string) {
 		}
 	})
 	c.logsURL = aws.ToString(c.logs.Options().BaseEndpoint)
+	if c.logsURL != "" {
+		c.logs = cloudwatchlogs.New(c.logs.Options(), func(lo *cloudwatchlogs.Options) {
+			lo.APIOptions = append(lo.APIOptions, wholeMillis)
+		})
+	}
 }
 
 // envProfile is the profile the SDK chose from the environment (AWS_PROFILE).

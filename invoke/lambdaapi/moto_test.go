@@ -105,10 +105,11 @@ func TestMoto(t *testing.T) {
 	}
 
 	// The log events moto wrote for it carry fractional timestamps, which
-	// the SDK cannot read: Logs says so in a sentence.
-	err = c.Logs(ctx, "moto-fn", invoke.LogOptions{}, func(invoke.LogEvent) {})
-	t.Logf("Logs after an invocation: %v", err)
-	if err != nil && (!strings.HasPrefix(err.Error(), url+" does not support reading logs with the AWS SDK: ") || strings.Contains(err.Error(), "operation error") || !strings.Contains(err.Error(), "aws logs filter-log-events --endpoint-url "+url)) {
-		t.Errorf("Logs: %v", err)
+	// the SDK alone cannot read: behind an endpoint override they are read.
+	var got []invoke.LogEvent
+	err = c.Logs(ctx, "moto-fn", invoke.LogOptions{}, func(ev invoke.LogEvent) { got = append(got, ev) })
+	t.Logf("Logs after an invocation: %v, %d events", err, len(got))
+	if err != nil || len(got) == 0 || got[0].Time.Year() < 2020 || got[0].Message == "" {
+		t.Errorf("Logs: %v %+v", err, got)
 	}
 }
