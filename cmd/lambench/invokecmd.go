@@ -110,6 +110,9 @@ func runInvoke(ctx context.Context, opts *InvokeOptions) error {
 		if invoke.IsNotFound(err) {
 			if opts.Qualifier != "" {
 				if _, ferr := client.Function(ctx, opts.Function); ferr == nil {
+					if client.Target().Kind == invoke.Local {
+						return fmt.Errorf("%s has no version or alias %q: the local Lambda runs $LATEST only (it publishes no versions and has no aliases); leave out --qualifier", opts.Function, opts.Qualifier)
+					}
 					return fmt.Errorf("%s has no version or alias %q on %s (%v); leave out --qualifier for $LATEST", opts.Function, opts.Qualifier, client.Target(), err)
 				}
 			}

@@ -143,7 +143,7 @@ func TestWorkbenchBadInput(t *testing.T) {
 		want []string
 	}{
 		{[]string{"invoke", "helo"}, 1, []string{`no function "helo"`, `did you mean "hello"`, "functions: alloc, api"}},
-		{[]string{"invoke", "hello", "--qualifier", "live"}, 1, []string{`hello has no version or alias "live"`}},
+		{[]string{"invoke", "hello", "--qualifier", "live"}, 1, []string{`hello has no version or alias "live"`, "the local Lambda runs $LATEST only", "leave out --qualifier"}},
 		{[]string{"describe", "nope"}, 1, []string{`no function "nope"`, "functions:"}},
 		{[]string{"invoke", "echo", "--payload", `{"a":1,}`}, 1, []string{"line 1, column 8"}},
 		{[]string{"invoke", "echo", "--event", "s3 putt"}, 1, []string{`no event template "s3 putt"`, `"s3 put"`}},
