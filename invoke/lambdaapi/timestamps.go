@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -29,6 +30,12 @@ var millisFieldRE = regexp.MustCompile(`("(?:timestamp|ingestionTime|creationTim
 // page is at most 1 MB of events.
 const maxRewrite = 16 << 20
 
+// rewritten are the operations whose answers are rewritten: plain JSON
+// documents holding millisecond fields.
+var rewritten = map[string]bool{
+	"FilterLogEvents": true, "GetLogEvents": true, "DescribeLogStreams": true, "DescribeLogGroups": true,
+}
+
 type wholeMillisMiddleware struct{}
 
 func (wholeMillisMiddleware) ID() string { return "lambench.WholeMillis" }
@@ -36,7 +43,8 @@ func (wholeMillisMiddleware) ID() string { return "lambench.WholeMillis" }
 func (wholeMillisMiddleware) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error) {
 	out, md, err := next.HandleDeserialize(ctx, in)
-	if err != nil {
+	if err != nil || !rewritten[awsmiddleware.GetOperationName(ctx)] {
+		// StartLiveTail's answer is an endless event stream: never read whole.
 		return out, md, err
 	}
 	resp, ok := out.RawResponse.(*smithyhttp.Response)
