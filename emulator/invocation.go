@@ -338,6 +338,9 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 			e.mu.Lock()
 			body, t := e.initErrBody, e.initErrType
 			e.mu.Unlock()
+			if retry, ok := e.initReport(inv, "error", t); ok {
+				return retry
+			}
 			if len(body) == 0 {
 				body = errorBody(t, "RequestId: "+inv.id+" Error: init failed")
 			}
@@ -346,20 +349,17 @@ func (e *environment) run(inv *invocation, cold bool) outcome {
 			msg := e.exitMessage()
 			t := "Runtime.ExitError"
 			if e.cmd == nil || e.cmd.Process == nil {
-				t = launchErrorType(e.exitErr)
+				t = launchErrorType(e.exitErr) // nothing ran: nothing to retry
+			} else if retry, ok := e.initReport(inv, "error", t); ok {
+				return retry
 			}
 			body := errorBody(t, "RequestId: "+inv.id+" Error: "+msg)
 			return e.failedInit(inv, body, t, "RequestId: "+inv.id+" Error: "+msg)
 		case <-initTimer.C:
 			e.kill()
 			<-e.exited
-			if !inv.reinit {
-				// AWS retries the init at the invocation, within the
-				// function's timeout: in a new environment here.
-				inv.reinit = true
-				e.platformLines(&inv.tail, fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: timeout",
-					float64(time.Since(e.startedAt).Microseconds())/1000))
-				return outcome{retry: true}
+			if retry, ok := e.initReport(inv, "timeout", ""); ok {
+				return retry
 			}
 			t := "Sandbox.Timedout"
 			secs := initLimit.Seconds()
@@ -479,6 +479,30 @@ func (e *environment) finish(inv *invocation, cold bool, status, errType string,
 	default:
 	}
 	return out
+}
+
+// initReport writes the INIT_REPORT line of an init that failed (status
+// "error" with its errType, or "timeout"). As AWS does, the first failed
+// init of an invocation (Phase: init) is retried within the invocation,
+// bounded by the function's timeout, in a new environment: ok is then true
+// and retry is the outcome to return. The retried init's failure (Phase:
+// invoke) ends the invocation.
+func (e *environment) initReport(inv *invocation, status, errType string) (retry outcome, ok bool) {
+	phase := "init"
+	if inv.reinit {
+		phase = "invoke"
+	}
+	line := fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: %s\tStatus: %s",
+		float64(time.Since(e.startedAt).Microseconds())/1000, phase, status)
+	if errType != "" {
+		line += "\tError Type: " + errType
+	}
+	e.platformLines(&inv.tail, line)
+	if inv.reinit {
+		return outcome{}, false
+	}
+	inv.reinit = true
+	return outcome{retry: true}, true
 }
 
 // failedInit ends an invocation whose environment never finished init.

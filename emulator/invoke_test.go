@@ -372,8 +372,11 @@ func TestInitFailures(t *testing.T) {
 	if want := `{"errorType":"Runtime.ExitError","errorMessage":"RequestId: ` + id + ` Error: Runtime exited with error: exit status 7"}`; string(r.body) != want {
 		t.Errorf("init exit: %s\nwant %s", r.body, want)
 	}
-	if !strings.Contains(r.log, "cannot start: missing config\nSTART RequestId: "+id) {
-		t.Errorf("init output missing from the tail before START:\n%s", r.log)
+	// As on AWS, the failed init is retried once within the invocation:
+	// its output twice, each followed by its INIT_REPORT, then START.
+	if !regexp.MustCompile(`^cannot start: missing config\nINIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError\n` +
+		`cannot start: missing config\nINIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ExitError\nSTART RequestId: ` + id).MatchString(r.log) {
+		t.Errorf("init output and INIT_REPORTs missing from the tail before START:\n%s", r.log)
 	}
 	if !strings.Contains(r.log, "Status: error\tError Type: Runtime.ExitError") {
 		t.Errorf("REPORT lacks the error status:\n%s", r.log)

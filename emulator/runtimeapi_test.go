@@ -321,6 +321,11 @@ func TestRuntimeAPIInitError(t *testing.T) {
 	rt := startManualRuntime(t)
 	call := rt.invokeAsync(`{}`)
 	body := `{"errorMessage":"Cannot find module 'index'","errorType":"Runtime.ImportModuleError"}`
+	// As on AWS, the failed init is retried once within the invocation,
+	// in a new environment, which fails the same way.
+	first := rt.api()
+	rt.post("", "", body, 202, "Lambda-Runtime-Function-Error-Type", "Runtime.ImportModuleError")
+	waitFor(t, "the retried init's environment", 5*time.Second, func() bool { return rt.api() != first })
 	rt.post("", "", body, 202, "Lambda-Runtime-Function-Error-Type", "Runtime.ImportModuleError")
 	r := <-call
 	if r.header.Get("X-Amz-Function-Error") != "Unhandled" || string(r.body) != body {
@@ -328,6 +333,11 @@ func TestRuntimeAPIInitError(t *testing.T) {
 	}
 	if !strings.Contains(r.log, "Status: error\tError Type: Runtime.ImportModuleError") {
 		t.Errorf("REPORT lacks the init error:\n%s", r.log)
+	}
+	for _, phase := range []string{"init", "invoke"} {
+		if !strings.Contains(r.log, "\tPhase: "+phase+"\tStatus: error\tError Type: Runtime.ImportModuleError\n") {
+			t.Errorf("no INIT_REPORT of phase %s:\n%s", phase, r.log)
+		}
 	}
 	waitFor(t, "the failed environment to be gone", 5*time.Second, func() bool {
 		st, _ := rt.srv.Environments("manual")
