@@ -53,6 +53,28 @@ func TestFindReportTakesTheLast(t *testing.T) {
 	}
 }
 
+// TestFindReportAfterFailedInit: AWS reports a failed (and retried) init
+// in INIT_REPORT lines, not in the REPORT: the invocation is still cold.
+func TestFindReportAfterFailedInit(t *testing.T) {
+	tail := "REPORT RequestId: z\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 9 MB\t\n" +
+		"cannot import\nINIT_REPORT Init Duration: 157.45 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError\n" +
+		"cannot import\nINIT_REPORT Init Duration: 143.82 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ImportModuleError\n" +
+		"START RequestId: a Version: $LATEST\nEND RequestId: a\n" +
+		"REPORT RequestId: a\tDuration: 143.84 ms\tBilled Duration: 144 ms\tMemory Size: 128 MB\tMax Memory Used: 13 MB\tStatus: error\tError Type: Runtime.ImportModuleError\t\n"
+	r := FindReport(tail)
+	if r == nil || r.RequestID != "a" || !r.Cold() || r.InitDuration != 143820*time.Microsecond || r.ErrorType != "Runtime.ImportModuleError" {
+		t.Errorf("FindReport after a failed init: %+v", r)
+	}
+	// An INIT_REPORT of an earlier invocation does not make a warm one cold.
+	warm := "INIT_REPORT Init Duration: 157.45 ms\tPhase: init\tStatus: error\n" +
+		"REPORT RequestId: z\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 9 MB\t\n" +
+		"START RequestId: b Version: $LATEST\nEND RequestId: b\n" +
+		"REPORT RequestId: b\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 9 MB\t\n"
+	if r := FindReport(warm); r == nil || r.RequestID != "b" || r.Cold() {
+		t.Errorf("FindReport of a warm invocation: %+v", r)
+	}
+}
+
 func TestParseFunctionErrorShapes(t *testing.T) {
 	cases := []struct {
 		name, payload string

@@ -51,15 +51,44 @@ func ParseReport(line string) (*Report, bool) {
 	return nil, false
 }
 
-// FindReport returns the last REPORT of a log tail, or nil.
+// FindReport returns the last REPORT of a log tail, or nil. A REPORT
+// without an Init Duration that follows an INIT_REPORT line (an init that
+// failed, or timed out and was retried, within this invocation, which AWS
+// reports only there) takes its Init Duration from the last such line:
+// the invocation was a cold start.
 func FindReport(tail string) *Report {
 	lines := strings.Split(tail, "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if r, ok := ParseReport(lines[i]); ok {
-			return r
+		r, ok := ParseReport(lines[i])
+		if !ok {
+			continue
 		}
+		if !r.Cold() {
+			for j := i - 1; j >= 0; j-- {
+				if strings.HasPrefix(lines[j], "REPORT RequestId:") {
+					break // an earlier invocation's
+				}
+				if d, ok := parseInitReport(lines[j]); ok {
+					r.InitDuration, r.HasInit = d, true
+					break
+				}
+			}
+		}
+		return r
 	}
 	return nil
+}
+
+// parseInitReport reads the Init Duration of an INIT_REPORT line:
+//
+//	INIT_REPORT Init Duration: 157.45 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError
+func parseInitReport(line string) (time.Duration, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "INIT_REPORT Init Duration: ")
+	if !ok {
+		return 0, false
+	}
+	v, _, _ := strings.Cut(rest, "\t")
+	return parseMS(v), true
 }
 
 func parseTextReport(line string) *Report {
