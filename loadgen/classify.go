@@ -99,12 +99,18 @@ func (c *classifier) report(h http.Header) *invoke.Report {
 		return nil
 	}
 	rep, _ := invoke.ParseReport(string(line))
+	if rep != nil && !rep.Cold() && rep.Status != "" && bytes.Contains(c.tail[:n], initReportPrefix) {
+		// A failed init is reported in INIT_REPORT lines, not in the
+		// REPORT: read the whole tail (only for failed invocations).
+		rep = invoke.FindReport(string(c.tail[:n]))
+	}
 	return rep
 }
 
 var (
-	reportPrefix   = []byte("REPORT RequestId:")
-	platformReport = []byte(`"platform.report"`)
+	reportPrefix     = []byte("REPORT RequestId:")
+	initReportPrefix = []byte("INIT_REPORT Init Duration: ")
+	platformReport   = []byte(`"platform.report"`)
 )
 
 // lastReportLine finds the last REPORT line of a tail, in the text log

@@ -55,6 +55,16 @@ func TestClassify(t *testing.T) {
 		want: stats.Sample{Code: 200, Outcome: stats.FunctionError, ErrorType: "TypeError", Start: stats.StartWarm,
 			Duration: 50400 * time.Microsecond, BilledDuration: 51 * time.Millisecond, MemorySizeMB: 256, MaxMemoryMB: 21},
 	}, {
+		name: "failed init: cold, from its INIT_REPORT",
+		res: vegeta.Result{Code: 200, Body: []byte(`{"errorMessage":"no module","errorType":"Runtime.ImportModuleError"}`),
+			Headers: http.Header{headerFunctionError: {"Unhandled"}, headerLogResult: {tailHeader(
+				"INIT_REPORT Init Duration: 157.45 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError",
+				"INIT_REPORT Init Duration: 143.82 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ImportModuleError",
+				"START RequestId: 6f1f", "END RequestId: 6f1f",
+				"REPORT RequestId: 6f1f\tDuration: 143.84 ms\tBilled Duration: 144 ms\tMemory Size: 128 MB\tMax Memory Used: 13 MB\tStatus: error\tError Type: Runtime.ImportModuleError\t")}}},
+		want: stats.Sample{Code: 200, Outcome: stats.FunctionError, ErrorType: "Runtime.ImportModuleError", Start: stats.StartCold,
+			Duration: 143840 * time.Microsecond, BilledDuration: 144 * time.Millisecond, InitDuration: 143820 * time.Microsecond, MemorySizeMB: 128, MaxMemoryMB: 13},
+	}, {
 		name: "function error document cut by MaxBody",
 		res: vegeta.Result{Code: 200, Body: []byte(`{"errorType": "Runtime.ExitError", "errorMessage":"` + strings.Repeat("x", 100)),
 			Headers: http.Header{headerFunctionError: {"Unhandled"}}},
