@@ -1,9 +1,6 @@
 package loadgen
 
 import (
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"runtime"
 	"testing"
@@ -11,6 +8,7 @@ import (
 
 	"github.com/lambench/lambench/emulator"
 	"github.com/lambench/lambench/internal/testbin"
+	"github.com/lambench/lambench/internal/testlocal"
 )
 
 // lambenchBin is the lambench binary, built once: the local Lambda runs
@@ -19,62 +17,25 @@ var lambenchBin string
 
 func TestMain(m *testing.M) { os.Exit(testbin.MainWithLambench(m, &lambenchBin)) }
 
-// testFunctions are the demos plus "single", a sleep reserved to one
+// extraFunctions join the demos: "single", a sleep reserved to one
 // concurrent execution, which throttles anything beyond one request at a
-// time.
-func testFunctions() []emulator.Function {
+// time, and "hello-single".
+func extraFunctions() []emulator.Function {
 	one := 1
-	return append(emulator.DemoFunctions(),
+	return append([]emulator.Function(nil),
 		emulator.Function{Name: "single", Code: emulator.BuiltinPrefix + "sleep", ReservedConcurrency: &one},
 		emulator.Function{Name: "hello-single", Code: emulator.BuiltinPrefix + "hello", ReservedConcurrency: &one},
 	)
 }
 
 // localLambda is a real local Lambda served in-process on loopback.
-type localLambda struct {
-	srv *emulator.Server
-	// URL is its Lambda API; FrontURL its HTTP front.
-	URL, FrontURL string
-}
+type localLambda = testlocal.Local
 
-// startLocal serves a local Lambda (Lambda API and HTTP front) until the
-// test ends. At cleanup it fails the test if a process it started is left.
+// startLocal serves the demos and extraFunctions (Lambda API and HTTP front) until the
+// test ends, failing it if a process it started is left.
 func startLocal(t testing.TB, opts ...emulator.Option) *localLambda {
 	t.Helper()
-	base := []emulator.Option{
-		emulator.WithDemoExecutable(lambenchBin),
-		emulator.WithFunctions(testFunctions()...),
-		emulator.WithLogger(slog.New(slog.DiscardHandler)),
-	}
-	srv, err := emulator.New(append(base, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	front, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	frontSrv := newFrontServer(srv)
-	frontDone := make(chan struct{})
-	go func() { frontSrv.Serve(front); close(frontDone) }()
-	t.Cleanup(func() {
-		frontSrv.Close()
-		<-frontDone
-		srv.Close()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-		if left := srv.OwnedProcesses(); len(left) > 0 {
-			t.Errorf("processes left behind: %v", left)
-		}
-	})
-	return &localLambda{srv: srv, URL: "http://" + ln.Addr().String(), FrontURL: "http://" + front.Addr().String()}
+	return testlocal.Start(t, lambenchBin, append([]emulator.Option{emulator.WithFunctions(extraFunctions()...)}, opts...)...)
 }
 
 // settleGoroutines waits until the number of goroutines is back to at most
@@ -95,9 +56,4 @@ func settleGoroutines(t testing.TB, want int) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// newFrontServer serves the local Lambda's HTTP front.
-func newFrontServer(srv *emulator.Server) *http.Server {
-	return &http.Server{Handler: srv.HTTPFront(), ReadHeaderTimeout: 10 * time.Second}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/lambench/lambench/emulator"
 	"github.com/lambench/lambench/emulator/sigv4"
 	"github.com/lambench/lambench/internal/testbin"
+	"github.com/lambench/lambench/internal/testlocal"
 	"github.com/lambench/lambench/invoke/events"
 	"github.com/lambench/lambench/invoke/local"
 	"github.com/lambench/lambench/loadgen/stats"
@@ -512,12 +513,7 @@ func TestRunResultsFile(t *testing.T) {
 // are the engine's alone.
 func startServe(t testing.TB, args ...string) *local.Server {
 	t.Helper()
-	srv, err := local.Start(context.Background(), local.Options{Executable: lambenchBin, Dir: t.TempDir(), Args: args})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
+	return testlocal.StartServe(t, lambenchBin, args...)
 }
 
 func TestRunCancelIsPrompt(t *testing.T) {

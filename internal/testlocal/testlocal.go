@@ -10,7 +10,9 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/lambench/lambench/emulator"
 	"github.com/lambench/lambench/invoke"
@@ -18,10 +20,18 @@ import (
 	"github.com/lambench/lambench/invoke/local"
 )
 
-// InProcess serves the demo functions (run by bin, the lambench binary)
-// from a local Lambda in this process, with opts after the defaults, and
-// returns its Lambda API endpoint and a client of it.
-func InProcess(t testing.TB, bin string, opts ...emulator.Option) (endpoint string, c invoke.Client) {
+// Local is a local Lambda served in this process on loopback.
+type Local struct {
+	Server *emulator.Server
+	// URL is its Lambda API; FrontURL its HTTP front.
+	URL, FrontURL string
+}
+
+// Start serves the demo functions (run by bin, the lambench binary) from a
+// local Lambda in this process, Lambda API and HTTP front, with opts after
+// the defaults (WithFunctions adds to the demos), until the test ends. At
+// cleanup it fails the test if a process it started is left.
+func Start(t testing.TB, bin string, opts ...emulator.Option) *Local {
 	t.Helper()
 	base := []emulator.Option{emulator.WithDemoExecutable(bin), emulator.WithFunctions(emulator.DemoFunctions()...),
 		emulator.WithLogger(slog.New(slog.DiscardHandler))}
@@ -33,30 +43,54 @@ func InProcess(t testing.TB, bin string, opts ...emulator.Option) (endpoint stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	frontLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	endpoint = "http://" + ln.Addr().String()
+	front := &http.Server{Handler: srv.HTTPFront(), ReadHeaderTimeout: 10 * time.Second}
+	frontDone := make(chan struct{})
+	go func() { front.Serve(frontLn); close(frontDone) }()
 	t.Cleanup(func() {
+		front.Close()
+		<-frontDone
 		srv.Close()
-		<-served
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
 		if left := srv.OwnedProcesses(); len(left) > 0 {
-			t.Errorf("processes left: %v", left)
+			t.Errorf("processes left behind: %v", left)
 		}
 	})
-	return endpoint, Client(t, endpoint)
+	return &Local{Server: srv, URL: "http://" + ln.Addr().String(), FrontURL: "http://" + frontLn.Addr().String()}
 }
 
-// Serve runs `lambench serve` (bin) as a child process, so that the
-// local Lambda's CPU and memory are not the test's, and returns a client
-// of it.
-func Serve(t testing.TB, bin string, args ...string) invoke.Client {
+// InProcess is Start, returning the Lambda API endpoint and a client of it.
+func InProcess(t testing.TB, bin string, opts ...emulator.Option) (endpoint string, c invoke.Client) {
+	t.Helper()
+	l := Start(t, bin, opts...)
+	return l.URL, Client(t, l.URL)
+}
+
+// StartServe runs `lambench serve` (bin) as a child process, so that the
+// local Lambda's CPU and memory are not the test's, stopped when the test
+// ends.
+func StartServe(t testing.TB, bin string, args ...string) *local.Server {
 	t.Helper()
 	srv, err := local.Start(context.Background(), local.Options{Executable: bin, Dir: t.TempDir(), Args: args})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return Client(t, srv.Endpoint)
+	return srv
+}
+
+// Serve is StartServe, returning a client of it.
+func Serve(t testing.TB, bin string, args ...string) invoke.Client {
+	t.Helper()
+	return Client(t, StartServe(t, bin, args...).Endpoint)
 }
 
 // Client is a Lambda API client of a local Lambda at endpoint, closed
