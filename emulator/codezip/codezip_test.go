@@ -18,7 +18,7 @@ type entry struct {
 	size int // when > 0: a body of this many zero bytes
 }
 
-func makeZip(t *testing.T, entries ...entry) []byte {
+func makeZip(t testing.TB, entries ...entry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)

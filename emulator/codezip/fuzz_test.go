@@ -2,7 +2,6 @@ package codezip
 
 import (
 	"archive/zip"
-	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -18,7 +17,7 @@ const fuzzMax = 64 << 10
 // FuzzExtract unpacks arbitrary bytes as a zip.
 func FuzzExtract(f *testing.F) {
 	for _, es := range fuzzSeeds() {
-		f.Add(buildZip(f, es))
+		f.Add(makeZip(f, es...))
 	}
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
 	f.Add([]byte("not a zip"))
@@ -88,7 +87,7 @@ func FuzzExtractEntries(f *testing.F) {
 		if len(es) > 64 {
 			return
 		}
-		checkExtract(t, buildZip(t, es))
+		checkExtract(t, makeZip(t, es...))
 	})
 }
 
@@ -99,32 +98,6 @@ func fuzzSeeds() [][]entry {
 		{{name: "link", body: "../outside", mode: fs.ModeSymlink | 0o777}, {name: "link/evil", body: "x"}},
 		{{name: "bomb", size: fuzzMax + 1}},
 	}
-}
-
-// buildZip writes es as a zip (the package's makeZip, for testing.TB).
-func buildZip(t testing.TB, es []entry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range es {
-		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.size > 0 {
-			w.Write(make([]byte, e.size))
-		} else {
-			w.Write([]byte(e.body))
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // checkExtract unpacks data into a fresh directory inside a fresh parent
