@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -245,6 +246,26 @@ func TestAsyncAndLogsWithTheAWSCLI(t *testing.T) {
 	for _, want := range []string{"START RequestId: ", "END RequestId: ", "REPORT RequestId: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("filter-log-events lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestServeBannerSaysHowToSign: with --require-auth the banner names the
+// key to sign with and gives a signing curl; without, any keys will do.
+func TestServeBannerSaysHowToSign(t *testing.T) {
+	for _, signedBy := range []string{"", "AKIDEXAMPLE"} {
+		var out bytes.Buffer
+		printServeBanner(&IOStreams{Out: &out}, banner{endpoint: "http://127.0.0.1:9001", front: "http://127.0.0.1:9002",
+			region: "us-east-1", names: []string{"hello"}, signedBy: signedBy})
+		s := out.String()
+		if signedBy == "" {
+			hasAll(t, "open banner", s, "any credentials will do", "AWS_ACCESS_KEY_ID=local", "curl http://127.0.0.1:9002/hello/anything?x=1")
+			continue
+		}
+		hasAll(t, "signed banner", s, "signed (SigV4) with the access key AKIDEXAMPLE", "export AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+			"curl --aws-sigv4 aws:amz:us-east-1:lambda", "http://127.0.0.1:9002/hello/anything?x=1")
+		if strings.Contains(s, "any credentials will do") || strings.Contains(s, "AWS_ACCESS_KEY_ID=local") {
+			t.Errorf("the signed banner offers keys that get 403:\n%s", s)
 		}
 	}
 }
